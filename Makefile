@@ -1,0 +1,47 @@
+# robotid: PGXS build.  `make`, `make install`, `make installcheck` as usual;
+# `make unit` runs the C unit tests, `make prove` the pgTAP suite (needs a
+# running server, as installcheck does), `make fuzz` the libFuzzer target.
+
+EXTENSION = robotid
+MODULE_big = robotid
+OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o
+DATA = $(wildcard extension/robotid--*.sql)
+PGFILEDESC = "robotid - robot identity codes"
+
+REGRESS = robot_id_io robot_id_ops robot_id_index
+REGRESS_OPTS = --load-extension=robotid
+ISOLATION =
+ISOLATION_OPTS = --load-extension=robotid
+
+PG_CPPFLAGS = -I$(srcdir)/src
+EXTRA_CLEAN = build
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+CLANG ?= clang
+FUZZ_SECONDS ?= 60
+
+build:
+	mkdir -p build
+
+build/test_rid_core: test/unit/test_rid_core.c src/rid_core.c src/rid_core.h | build
+	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -I$(srcdir)/src -o $@ \
+		test/unit/test_rid_core.c src/rid_core.c
+
+.PHONY: unit fuzz prove
+unit: build/test_rid_core
+	build/test_rid_core
+
+build/fuzz_rid: fuzz/fuzz_rid.c src/rid_core.c src/rid_core.h | build
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I$(srcdir)/src -o $@ fuzz/fuzz_rid.c src/rid_core.c
+
+fuzz: build/fuzz_rid
+	mkdir -p build/corpus
+	build/fuzz_rid -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		build/corpus fuzz/seeds
+
+prove:
+	pg_prove --ext .sql -r test/pgtap

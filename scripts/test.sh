@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, build, start a throwaway
+# cluster, and run every test: C unit tests, a short fuzz run, pg_regress
+# and isolation specs (make installcheck), and pgTAP (pg_prove).
+source "$(dirname "$0")/lib.sh"
+cd "$ROBOTID_ROOT"
+
+ensure_packages
+build_and_install
+
+passed=0
+failed=0
+count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+log "C unit tests"
+if make -s unit > build/unit.out 2>&1; then :; fi
+grep -v '^ok' build/unit.out || true
+read -r up uf < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/unit.out)
+count "${up:-0}" "${uf:-1}"
+
+log "fuzzing rid_core for ${FUZZ_SECONDS:=20} seconds"
+if make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" > build/fuzz.out 2>&1; then
+	grep -E '^Done|stat::number_of_executed_units' build/fuzz.out || true
+	count 1 0
+else
+	tail -40 build/fuzz.out
+	count 0 1
+fi
+
+start_cluster
+
+log "pg_regress and isolation (make installcheck)"
+if make -s installcheck PG_CONFIG="$PG_BIN/pg_config" > build/installcheck.out 2>&1; then
+	cat build/installcheck.out
+else
+	cat build/installcheck.out
+	[ -f regression.diffs ] && head -200 regression.diffs
+	[ -f output_iso/regression.diffs ] && head -200 output_iso/regression.diffs
+fi
+while read -r n; do count "$n" 0; done < <(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' build/installcheck.out)
+while read -r f n; do count $((n - f)) "$f"; done < <(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1 \2/p' build/installcheck.out)
+grep -q 'tests passed\|tests failed' build/installcheck.out || count 0 1
+
+log "pgTAP (pg_prove)"
+as_postgres "$PG_BIN/createdb" -h "$PGHOST" -p "$PGPORT" robotid_tap
+if pg_prove -d robotid_tap --ext .sql -r test/pgtap > build/prove.out 2>&1; then :; fi
+cat build/prove.out
+read -r total < <(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' build/prove.out)
+bad=$(sed -n 's/^Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' build/prove.out | paste -sd+ | bc 2>/dev/null || echo 0)
+grep -q '^Result: PASS' build/prove.out || bad=${bad:-1}
+[ "${bad:-0}" -eq 0 ] && ! grep -q '^Result: PASS' build/prove.out && bad=1
+count $(( ${total:-0} - ${bad:-0} )) "${bad:-0}"
+
+stop_cluster
+echo
+echo "robotid: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,105 @@
+/*
+ * robot_id_sort.c
+ *		Sort support for robot_id: a memcmp comparator and abbreviated keys
+ *		from rid_abbreviate, abandoned when they stop telling codes apart.
+ */
+#include "robotid.h"
+
+#include "common/hashfn.h"
+#include "lib/hyperloglog.h"
+#include "utils/sortsupport.h"
+
+typedef struct RobotIdSortState
+{
+	bool		have_reference;
+	rid_code	reference;		/* first code converted: the keys' origin */
+	int64		input_count;
+	hyperLogLogState abbreviated_card;
+} RobotIdSortState;
+
+static int
+robot_id_fast_cmp(Datum x, Datum y, SortSupport ssup)
+{
+	return robot_id_cmp_internal(DatumGetRobotIdP(x), DatumGetRobotIdP(y));
+}
+
+static Datum
+robot_id_abbrev_convert(Datum original, SortSupport ssup)
+{
+	RobotIdSortState *state = (RobotIdSortState *) ssup->ssup_extra;
+	rid_code	code;
+	uint64		key;
+
+	robot_id_decode(DatumGetRobotIdP(original), &code);
+	if (!state->have_reference)
+	{
+		state->reference = code;
+		state->have_reference = true;
+	}
+	key = rid_abbreviate(&code, &state->reference);
+	state->input_count++;
+	addHyperLogLog(&state->abbreviated_card,
+				   hash_bytes_uint32((uint32) (key ^ (key >> 32))));
+	return UInt64GetDatum(key);
+}
+
+/*
+ * Keep abbreviating while the keys are mostly distinct; give up when
+ * codes spread so far from the reference that many keys saturate.
+ */
+static bool
+robot_id_abbrev_abort(int memtupcount, SortSupport ssup)
+{
+	RobotIdSortState *state = (RobotIdSortState *) ssup->ssup_extra;
+	double		cardinality;
+
+	if (memtupcount < 10000 || state->input_count < 10000)
+		return false;
+	cardinality = estimateHyperLogLog(&state->abbreviated_card);
+	if (cardinality > 100000.0)
+		return false;
+	return cardinality < state->input_count / 2000.0 + 0.5;
+}
+
+#if PG_VERSION_NUM < 150000
+static int
+robot_id_abbrev_cmp(Datum x, Datum y, SortSupport ssup)
+{
+	uint64		a = DatumGetUInt64(x);
+	uint64		b = DatumGetUInt64(y);
+
+	return (a > b) - (a < b);
+}
+#endif
+
+PG_FUNCTION_INFO_V1(robot_id_sortsupport);
+Datum
+robot_id_sortsupport(PG_FUNCTION_ARGS)
+{
+	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
+
+	ssup->comparator = robot_id_fast_cmp;
+	ssup->ssup_extra = NULL;
+
+	/* a 32-bit Datum cannot carry the 64-bit key */
+	if (ssup->abbreviate && SIZEOF_DATUM >= 8)
+	{
+		RobotIdSortState *state;
+		MemoryContext old = MemoryContextSwitchTo(ssup->ssup_cxt);
+
+		state = palloc0(sizeof(RobotIdSortState));
+		initHyperLogLog(&state->abbreviated_card, 10);
+		MemoryContextSwitchTo(old);
+
+		ssup->ssup_extra = state;
+		ssup->abbrev_full_comparator = robot_id_fast_cmp;
+		ssup->abbrev_converter = robot_id_abbrev_convert;
+		ssup->abbrev_abort = robot_id_abbrev_abort;
+#if PG_VERSION_NUM >= 150000
+		ssup->comparator = ssup_datum_unsigned_cmp;
+#else
+		ssup->comparator = robot_id_abbrev_cmp;
+#endif
+	}
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,63 @@
+/*
+ * robotid.h
+ *		Shared declarations of the robotid extension's PostgreSQL glue, and
+ *		the shims between PostgreSQL versions.
+ */
+#ifndef ROBOTID_H
+#define ROBOTID_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "rid_core.h"
+
+/* A robot_id datum: pass by reference, 16 bytes, char alignment like uuid. */
+typedef struct RobotId
+{
+	unsigned char data[RID_STORAGE_SIZE];
+} RobotId;
+
+#define DatumGetRobotIdP(X)		((RobotId *) DatumGetPointer(X))
+#define RobotIdPGetDatum(X)		PointerGetDatum(X)
+#define PG_GETARG_ROBOT_ID_P(n) DatumGetRobotIdP(PG_GETARG_DATUM(n))
+#define PG_RETURN_ROBOT_ID_P(x) return RobotIdPGetDatum(x)
+
+static inline void
+robot_id_decode(const RobotId *id, rid_code *code)
+{
+	/* stored values were validated on the way in */
+	(void) rid_unpack(id->data, code, NULL);
+}
+
+static inline RobotId *
+robot_id_encode(const rid_code *code)
+{
+	RobotId    *id = (RobotId *) palloc(sizeof(RobotId));
+
+	rid_pack(code, id->data);
+	return id;
+}
+
+static inline int
+robot_id_cmp_internal(const RobotId *a, const RobotId *b)
+{
+	return memcmp(a->data, b->data, RID_STORAGE_SIZE);
+}
+
+/*
+ * Soft errors arrived in PostgreSQL 16: input functions report through
+ * escontext so that pg_input_is_valid() and COPY ... ON_ERROR can ask
+ * without a subtransaction.  Before that, an input error is an ERROR.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "nodes/miscnodes.h"
+#define RID_ERETURN(context, dummy, ...) ereturn(context, dummy, __VA_ARGS__)
+#else
+#define RID_ERETURN(context, dummy, ...) \
+	do { (void) (context); ereport(ERROR, __VA_ARGS__); return dummy; } while (0)
+#endif
+
+extern RobotId *robot_id_parse_text(const char *str, size_t len,
+									 struct Node *escontext);
+
+#endif							/* ROBOTID_H */
