@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for rid_core: every input the parser accepts must
  * round-trip through both output forms and through storage, every input it
- * rejects must be explained, and prefix ranges must agree with has_prefix.
+ * rejects must be explained, prefix ranges must agree with has_prefix, and
+ * abbreviated keys must never contradict code order.
  */
 #include "rid_core.h"
 
@@ -64,6 +65,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rid_pack(&again, bytes);
 			require(memcmp(bytes, data, RID_STORAGE_SIZE) == 0);
 		}
+	}
+
+	/* two codes to order and a reference for abbreviation, from raw bytes */
+	if (size >= 6 * sizeof(uint64_t))
+	{
+		rid_code	reference;
+		uint64_t	raw[6];
+		uint64_t	ka;
+		uint64_t	kb;
+		int			c;
+
+		memcpy(raw, data, sizeof(raw));
+		code.model_key = raw[0] % RID_MODEL_KEY_LIMIT;
+		code.serial = raw[1] % RID_SERIAL_LIMIT;
+		again.model_key = raw[2] % RID_MODEL_KEY_LIMIT;
+		again.serial = raw[3] % RID_SERIAL_LIMIT;
+		reference.model_key = raw[4] % RID_MODEL_KEY_LIMIT;
+		reference.serial = raw[5] % RID_SERIAL_LIMIT;
+		ka = rid_abbreviate(&code, &reference);
+		kb = rid_abbreviate(&again, &reference);
+		c = rid_compare(&code, &again);
+		require(c != 0 || ka == kb);
+		require(c >= 0 || ka <= kb);
+		require(c <= 0 || ka >= kb);
 	}
 
 	if (rid_prefix_range((const char *) data, size, &low, &high, &err))

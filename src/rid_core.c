@@ -221,6 +221,11 @@ rid_describe(const rid_error *err, char *buf, size_t size)
 			return snprintf(buf, size,
 							"Unexpected %s at position %d: only digits, and one \"-\" or one space between components, are allowed.",
 							what, err->position);
+		case RID_ERR_NOT_DIGIT:
+			describe_byte(err->byte, what, sizeof(what));
+			return snprintf(buf, size,
+							"Unexpected %s at position %d: only digits are allowed.",
+							what, err->position);
 		case RID_ERR_SEPARATOR_PLACE:
 			describe_byte(err->byte, what, sizeof(what));
 			return snprintf(buf, size,
@@ -361,7 +366,7 @@ rid_component_parse(rid_component component, const char *str, size_t len,
 
 		if (!is_digit(c))
 		{
-			set_error(err, RID_ERR_CHARACTER, (int) i + 1, c, 0, 0);
+			set_error(err, RID_ERR_NOT_DIGIT, (int) i + 1, c, 0, 0);
 			return false;
 		}
 	}
@@ -411,7 +416,7 @@ rid_prefix_range(const char *prefix, size_t len, rid_code *low,
 
 		if (!is_digit(c))
 		{
-			set_error(err, RID_ERR_CHARACTER, (int) i + 1, c, 0, 0);
+			set_error(err, RID_ERR_NOT_DIGIT, (int) i + 1, c, 0, 0);
 			return false;
 		}
 	}
@@ -461,21 +466,28 @@ rid_from_decimal(const char *digits, size_t len, rid_code *out)
 }
 
 /*
- * Sort abbreviation.  The order-preserving 64-bit key is relative to a
- * reference code, the first one a sort sees: 28 bits of model-key distance
- * and, below it, 36 bits of serial distance, each centred on the reference
- * and saturating.  A code whose model key is out of reach saturates whole,
- * to 0 or to all ones, so the key never contradicts code order.
+ * Sort abbreviation: an order-preserving 64-bit key, relative to a reference
+ * code (the first one a sort sees).  The key space has three parts:
  *
- * Why not simply the high bits of the code: real registries have a few
- * hundred model keys and sequential serials, so any fixed 64-bit prefix of
- * the 97-bit number either holds only the model key (too few distinct keys,
- * and the sort gives up on abbreviation) or cuts off the serial's varying
- * low digits.  Distances keep exactly the bits that vary.
+ *	 [0, 2^62)			model key far below the reference's: the exact model
+ *						key (40 bits) and the serial's top 22 bits
+ *	 [2^62, 3 * 2^62)	model key within 2^26 of the reference's: the model-key
+ *						distance (27 bits) and, below it, the serial's distance
+ *						from the reference serial (36 bits, saturating)
+ *	 [3 * 2^62, 2^64)	model key far above: as far below
+ *
+ * Why: real registries have a few hundred model keys and sequential serials,
+ * so any fixed 64 bits of the 97-bit code either hold little more than the
+ * model key (too few distinct keys, and the sort abandons abbreviation) or
+ * cut off the serial's varying low digits.  Distances from a nearby code keep
+ * the bits that vary; the outer parts keep scattered codes apart.
  */
 #define ABBREV_SERIAL_BITS	36
-#define ABBREV_MODEL_HALF	(INT64_C(1) << 27)
-#define ABBREV_SERIAL_HALF	(INT64_C(1) << (ABBREV_SERIAL_BITS - 1))
+#define ABBREV_NEAR_BASE	(UINT64_C(1) << 62)
+#define ABBREV_ABOVE_BASE	(UINT64_C(3) << 62)
+#define ABBREV_MODEL_REACH	(INT64_C(1) << 26)
+#define ABBREV_SERIAL_REACH (INT64_C(1) << (ABBREV_SERIAL_BITS - 1))
+#define ABBREV_FAR_SERIAL_SHIFT 35	/* 57-bit serial to its top 22 bits */
 
 uint64_t
 rid_abbreviate(const rid_code *code, const rid_code *reference)
@@ -483,21 +495,25 @@ rid_abbreviate(const rid_code *code, const rid_code *reference)
 	int64_t		model_distance = (int64_t) code->model_key -
 		(int64_t) reference->model_key;
 	int64_t		serial_distance;
+	uint64_t	far_key;
 	uint64_t	serial_part;
 
-	if (model_distance < -ABBREV_MODEL_HALF)
-		return 0;
-	if (model_distance >= ABBREV_MODEL_HALF)
-		return UINT64_MAX;
+	if (model_distance < -ABBREV_MODEL_REACH || model_distance >= ABBREV_MODEL_REACH)
+	{
+		far_key = code->model_key << (62 - 40) |
+			code->serial >> ABBREV_FAR_SERIAL_SHIFT;
+		return model_distance < 0 ? far_key : ABBREV_ABOVE_BASE + far_key;
+	}
 
 	serial_distance = (int64_t) code->serial - (int64_t) reference->serial;
-	if (serial_distance < -ABBREV_SERIAL_HALF)
+	if (serial_distance < -ABBREV_SERIAL_REACH)
 		serial_part = 0;
-	else if (serial_distance >= ABBREV_SERIAL_HALF)
+	else if (serial_distance >= ABBREV_SERIAL_REACH)
 		serial_part = (UINT64_C(1) << ABBREV_SERIAL_BITS) - 1;
 	else
-		serial_part = (uint64_t) (serial_distance + ABBREV_SERIAL_HALF);
+		serial_part = (uint64_t) (serial_distance + ABBREV_SERIAL_REACH);
 
-	return ((uint64_t) (model_distance + ABBREV_MODEL_HALF) << ABBREV_SERIAL_BITS) |
-		serial_part;
+	return ABBREV_NEAR_BASE +
+		((uint64_t) (model_distance + ABBREV_MODEL_REACH) << ABBREV_SERIAL_BITS |
+		 serial_part);
 }

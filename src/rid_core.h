@@ -52,6 +52,7 @@ typedef enum rid_status
 	RID_OK = 0,
 	RID_ERR_EMPTY,				/* nothing but blanks */
 	RID_ERR_CHARACTER,			/* a byte that is neither digit nor separator */
+	RID_ERR_NOT_DIGIT,			/* a prefix or component byte that is no digit */
 	RID_ERR_SEPARATOR_PLACE,	/* separator not at a component boundary */
 	RID_ERR_SEPARATOR_MIXED,	/* '-' and ' ' in one code */
 	RID_ERR_SEPARATOR_MISSING,	/* grouped form lacks a boundary separator */

@@ -190,10 +190,10 @@ robot_id_model_key(PG_FUNCTION_ARGS)
 }
 
 static const char *const component_names[] = {
-	[RID_COUNTRY] = "country",
-	[RID_MANUFACTURER] = "manufacturer",
-	[RID_MODEL] = "model",
-	[RID_SERIAL] = "serial",
+	[RID_COUNTRY] = "country code",
+	[RID_MANUFACTURER] = "manufacturer code",
+	[RID_MODEL] = "model code",
+	[RID_SERIAL] = "serial number",
 	[RID_MANUFACTURER_KEY] = "manufacturer key",
 	[RID_MODEL_KEY] = "model key",
 };
@@ -214,10 +214,10 @@ component_argument(FunctionCallInfo fcinfo, int argno, rid_component component)
 		rid_describe(&err, detail, sizeof(detail));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s code for robot_id: \"%.*s\"",
+				 errmsg("invalid %s for robot_id: \"%.*s\"",
 						component_names[component], len, str),
 				 errdetail_internal("%s", detail),
-				 errhint("The %s code is exactly %d digits, zero-padded.",
+				 errhint("The %s is exactly %d digits, zero-padded.",
 						 component_names[component],
 						 rid_component_digits(component))));
 	}
@@ -253,10 +253,10 @@ make_robot_id_bigint(PG_FUNCTION_ARGS)
 	if (serial < 0 || (uint64_t) serial >= RID_SERIAL_LIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid serial for robot_id: " INT64_FORMAT, serial),
+				 errmsg("invalid serial number for robot_id: " INT64_FORMAT, serial),
 				 serial < 0 ?
-				 errdetail("The serial must not be negative.") :
-				 errdetail("The serial has at most 17 digits.")));
+				 errdetail("The serial number must not be negative.") :
+				 errdetail("The serial number has at most 17 digits.")));
 	return make_from(fcinfo, (uint64_t) serial);
 }
 

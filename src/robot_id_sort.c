@@ -7,6 +7,7 @@
 
 #include "common/hashfn.h"
 #include "lib/hyperloglog.h"
+#include "utils/guc.h"
 #include "utils/sortsupport.h"
 
 typedef struct RobotIdSortState
@@ -53,12 +54,19 @@ robot_id_abbrev_abort(int memtupcount, SortSupport ssup)
 	RobotIdSortState *state = (RobotIdSortState *) ssup->ssup_extra;
 	double		cardinality;
 
+	bool		give_up;
+
 	if (memtupcount < 10000 || state->input_count < 10000)
 		return false;
 	cardinality = estimateHyperLogLog(&state->abbreviated_card);
-	if (cardinality > 100000.0)
-		return false;
-	return cardinality < state->input_count / 2000.0 + 0.5;
+	give_up = cardinality <= 100000.0 &&
+		cardinality < state->input_count / 2000.0 + 0.5;
+#ifdef TRACE_SORT
+	if (trace_sort)
+		elog(LOG, "robot_id abbreviation: %.0f distinct keys in " INT64_FORMAT " codes%s",
+			 cardinality, state->input_count, give_up ? ", aborting" : "");
+#endif
+	return give_up;
 }
 
 #if PG_VERSION_NUM < 150000

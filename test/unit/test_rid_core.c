@@ -224,7 +224,7 @@ test_components(void)
 		  err.status == RID_ERR_WIDTH && err.found == 3 && err.expected == 4,
 		  "component_parse rejects too few digits");
 	check(!rid_component_parse(RID_COUNTRY, "8a", 2, &value, &err) &&
-		  err.status == RID_ERR_CHARACTER && err.position == 2,
+		  err.status == RID_ERR_NOT_DIGIT && err.position == 2,
 		  "component_parse rejects a letter");
 	check(rid_make(86, 1, 123, 20260529000000001ULL, &made) &&
 		  rid_compare(&made, &a) == 0, "make builds the same code");
@@ -254,7 +254,7 @@ test_prefix(void)
 		  rid_compare(&low, &a) == 0 && rid_compare(&high, &a) == 0,
 		  "a full code is its own range");
 	check(!rid_prefix_range("86x", 3, &low, &high, &err) &&
-		  err.status == RID_ERR_CHARACTER && err.position == 3,
+		  err.status == RID_ERR_NOT_DIGIT && err.position == 3,
 		  "prefix rejects a letter");
 	check(!rid_prefix_range("860001000123205260529000000001", 30, &low, &high, &err) &&
 		  err.status == RID_ERR_TOO_LONG, "prefix rejects 30 digits");
@@ -319,22 +319,51 @@ test_abbreviation(void)
 	}
 	check(monotone, "abbreviated keys never contradict code order");
 
-	/* edges of the saturating distances */
+	/* edges of the three parts of the key space */
 	{
 		rid_code	ref = {500000000000ULL, 50000000000000000ULL};
-		rid_code	far_low = {0, RID_SERIAL_LIMIT - 1};
-		rid_code	far_high = {RID_MODEL_KEY_LIMIT - 1, 0};
-		rid_code	near_low = {500000000000ULL - (1ULL << 27), 0};
-		rid_code	near_high = {500000000000ULL + (1ULL << 27) - 1, RID_SERIAL_LIMIT - 1};
+		rid_code	lowest = {0, 0};
+		rid_code	highest = {RID_MODEL_KEY_LIMIT - 1, RID_SERIAL_LIMIT - 1};
+		rid_code	below = {500000000000ULL - (1ULL << 26) - 1, RID_SERIAL_LIMIT - 1};
+		rid_code	near_low = {500000000000ULL - (1ULL << 26), 0};
+		rid_code	near_high = {500000000000ULL + (1ULL << 26) - 1, RID_SERIAL_LIMIT - 1};
+		rid_code	above = {500000000000ULL + (1ULL << 26), 0};
+		uint64_t	k_below = rid_abbreviate(&below, &ref);
+		uint64_t	k_near_low = rid_abbreviate(&near_low, &ref);
+		uint64_t	k_near_high = rid_abbreviate(&near_high, &ref);
+		uint64_t	k_above = rid_abbreviate(&above, &ref);
 
-		check(rid_abbreviate(&far_low, &ref) == 0 &&
-			  rid_abbreviate(&far_high, &ref) == UINT64_MAX,
-			  "model keys out of reach saturate to the extremes");
-		check(rid_abbreviate(&near_low, &ref) == 0 &&
-			  rid_abbreviate(&near_high, &ref) == UINT64_MAX,
-			  "the farthest reachable model keys meet the extremes, never pass them");
-		check(rid_abbreviate(&ref, &ref) == ((1ULL << 27) << 36 | (1ULL << 35)),
-			  "the reference sits in the middle");
+		check(rid_abbreviate(&lowest, &ref) == 0 &&
+			  rid_abbreviate(&highest, &ref) < UINT64_MAX &&
+			  rid_abbreviate(&highest, &ref) > k_above,
+			  "the extremes of the code space stay inside the key space");
+		check(k_below < (1ULL << 62) && k_near_low == (1ULL << 62),
+			  "far below ends where the near part begins");
+		check(k_near_high == (3ULL << 62) - 1 && k_above >= (3ULL << 62),
+			  "the near part ends where far above begins");
+		check(rid_abbreviate(&ref, &ref) == (1ULL << 62) + ((1ULL << 26) << 36 | (1ULL << 35)),
+			  "the reference sits in the middle of the near part");
+	}
+
+	/* scattered codes: distinct keys from the exact far model key */
+	{
+		rid_code	ref = random_code();
+		int			same = 0;
+
+		for (i = 0; i < 10000; i++)
+		{
+			rid_code	a;
+			rid_code	b;
+
+			a.model_key = next_random() % RID_MODEL_KEY_LIMIT;
+			a.serial = next_random() % RID_SERIAL_LIMIT;
+			b.model_key = next_random() % RID_MODEL_KEY_LIMIT;
+			b.serial = next_random() % RID_SERIAL_LIMIT;
+			if (rid_compare(&a, &b) != 0 &&
+				rid_abbreviate(&a, &ref) == rid_abbreviate(&b, &ref))
+				same++;
+		}
+		check(same < 10, "scattered codes rarely share a key");
 	}
 
 	/* realistic data: 200 models, sequential serials: all keys distinct */
