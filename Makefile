@@ -26,13 +26,19 @@ FUZZ_SECONDS ?= 60
 build:
 	mkdir -p build
 
+UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -I$(srcdir)/src
+
 build/test_rid_core: test/unit/test_rid_core.c src/rid_core.c src/rid_core.h | build
-	$(CC) -std=c99 -O2 -g -Wall -Wextra -Werror -I$(srcdir)/src -o $@ \
-		test/unit/test_rid_core.c src/rid_core.c
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_rid_core.c src/rid_core.c
+
+build/test_lifecycle_core: test/unit/test_lifecycle_core.c src/lifecycle_core.c src/lifecycle_core.h | build
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_lifecycle_core.c src/lifecycle_core.c
+
+UNIT_TESTS = build/test_rid_core build/test_lifecycle_core
 
 .PHONY: unit fuzz prove
-unit: build/test_rid_core
-	build/test_rid_core
+unit: $(UNIT_TESTS)
+	@status=0; for t in $(UNIT_TESTS); do $$t || status=1; done; exit $$status
 
 build/fuzz_rid: fuzz/fuzz_rid.c src/rid_core.c src/rid_core.h | build
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
