@@ -4,7 +4,8 @@
 
 EXTENSION = robotid
 MODULE_big = robotid
-OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o
+OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o \
+	src/lifecycle_core.o src/guard.o src/lifecycle.o src/market_guard.o
 DATA = $(wildcard extension/robotid--*.sql)
 PGFILEDESC = "robotid - robot identity codes"
 

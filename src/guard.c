@@ -1,0 +1,438 @@
+/*
+ * guard.c
+ *		Shared machinery of the lifecycle and market triggers; see guard.h.
+ */
+#include "guard.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+static HTAB *guard_cache = NULL;
+
+/*
+ * Validate how a guard was called: as a row-level BEFORE trigger for the
+ * events it handles.  Anything else is trigger protocol misuse, 39P01.
+ */
+TriggerData *
+guard_trigger_data(FunctionCallInfo fcinfo, const char *name, int events)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent event;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() was not called by the trigger manager", name),
+				 errhint("Attach it with CREATE TRIGGER ... BEFORE ... FOR EACH ROW EXECUTE FUNCTION %s(...).",
+						 name)));
+	event = trigdata->tg_event;
+	if (!TRIGGER_FIRED_FOR_ROW(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table \"%s\" must be FOR EACH ROW",
+						trigdata->tg_trigger->tgname,
+						RelationGetRelationName(trigdata->tg_relation)),
+				 errdetail("%s() checks each row and was fired for a statement.", name)));
+	if (!TRIGGER_FIRED_BEFORE(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table \"%s\" must be a BEFORE trigger",
+						trigdata->tg_trigger->tgname,
+						RelationGetRelationName(trigdata->tg_relation)),
+				 errdetail("%s() must refuse a row before it is written.", name)));
+	if ((TRIGGER_FIRED_BY_INSERT(event) && !(events & GUARD_ON_INSERT)) ||
+		(TRIGGER_FIRED_BY_UPDATE(event) && !(events & GUARD_ON_UPDATE)) ||
+		(TRIGGER_FIRED_BY_DELETE(event) && !(events & GUARD_ON_DELETE)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table \"%s\" was fired for an event %s() does not handle",
+						trigdata->tg_trigger->tgname,
+						RelationGetRelationName(trigdata->tg_relation), name),
+				 errhint("%s() handles %s.", name,
+						 (events & GUARD_ON_DELETE) ? "INSERT, UPDATE and DELETE" : "INSERT and UPDATE")));
+	return trigdata;
+}
+
+/*
+ * Parse key=value trigger arguments into the given keys.  Values keep their
+ * defaults unless given; an unknown, repeated or malformed argument is 39P01.
+ */
+void
+guard_parse_arguments(TriggerData *trigdata, const char *name,
+					  GuardArgument *arguments, int count)
+{
+	Trigger    *trigger = trigdata->tg_trigger;
+	int			i;
+	int			k;
+
+	for (i = 0; i < trigger->tgnargs; i++)
+	{
+		const char *arg = trigger->tgargs[i];
+		const char *eq = strchr(arg, '=');
+		bool		matched = false;
+
+		if (eq == NULL || eq == arg || eq[1] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("invalid argument \"%s\" for trigger \"%s\"", arg,
+							trigger->tgname),
+					 errdetail("%s() takes arguments of the form key=value.", name)));
+		for (k = 0; k < count; k++)
+		{
+			if (strlen(arguments[k].key) != (size_t) (eq - arg) ||
+				strncmp(arguments[k].key, arg, eq - arg) != 0)
+				continue;
+			if (arguments[k].given)
+				ereport(ERROR,
+						(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+						 errmsg("argument \"%s\" is given twice for trigger \"%s\"",
+								arguments[k].key, trigger->tgname)));
+			arguments[k].value = eq + 1;
+			arguments[k].given = true;
+			matched = true;
+		}
+		if (!matched)
+		{
+			StringInfoData keys;
+
+			initStringInfo(&keys);
+			for (k = 0; k < count; k++)
+				appendStringInfo(&keys, "%s%s", k ? ", " : "", arguments[k].key);
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("unknown argument \"%.*s\" for trigger \"%s\"",
+							(int) (eq - arg), arg, trigger->tgname),
+					 errdetail("%s() takes the keys %s.", name, keys.data)));
+		}
+	}
+}
+
+static void
+guard_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	GuardCacheEntry *entry;
+
+	hash_seq_init(&status, guard_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || entry->watched[0] == relid ||
+			entry->watched[1] == relid)
+			entry->valid = false;
+	}
+}
+
+/*
+ * The cache entry for this trigger, possibly invalid: the caller resolves
+ * it and sets valid.  An error while resolving leaves it invalid, so it is
+ * resolved again next time.
+ */
+GuardCacheEntry *
+guard_cache_entry(TriggerData *trigdata)
+{
+	Oid			tgoid = trigdata->tg_trigger->tgoid;
+	GuardCacheEntry *entry;
+	bool		found;
+
+	if (guard_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(GuardCacheEntry);
+		ctl.hcxt = TopMemoryContext;
+		guard_cache = hash_create("robotid trigger cache", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(guard_invalidate, (Datum) 0);
+	}
+	entry = hash_search(guard_cache, &tgoid, HASH_ENTER, &found);
+	if (!found)
+		entry->valid = false;
+	if (!entry->valid)
+	{
+		memset(entry, 0, sizeof(GuardCacheEntry));
+		entry->tgoid = tgoid;
+		entry->watched[0] = RelationGetRelid(trigdata->tg_relation);
+	}
+	return entry;
+}
+
+static Oid
+type_in_namespace(const char *typname, Oid namespace)
+{
+	Oid			typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+										CStringGetDatum(typname),
+										ObjectIdGetDatum(namespace));
+
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type %s.%s of extension robotid is missing",
+						get_namespace_name(namespace), typname)));
+	return typid;
+}
+
+/*
+ * The extension's types live in the schema of the trigger function, which
+ * is not relocatable; looking there keeps search_path out of it.
+ */
+void
+guard_load_types(TriggerData *trigdata, GuardTypes *types)
+{
+	Oid			namespace = get_func_namespace(trigdata->tg_trigger->tgfoid);
+	int			i;
+
+	types->robot_id = type_in_namespace("robot_id", namespace);
+	types->robot_state = type_in_namespace("robot_state", namespace);
+	for (i = 0; i < RID_STATE_COUNT; i++)
+	{
+		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
+											ObjectIdGetDatum(types->robot_state),
+											CStringGetDatum(rid_state_label(i)));
+
+		if (!HeapTupleIsValid(tuple))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("robot_state has no value \"%s\"", rid_state_label(i))));
+		types->state_values[i] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
+		ReleaseSysCache(tuple);
+	}
+}
+
+/*
+ * The attribute number of a user column of the given type (or a domain
+ * over it).  A column that does not exist is InvalidAttrNumber when it is
+ * optional and was not named, and 42703 otherwise; a wrong type is 39P01.
+ */
+AttrNumber
+guard_column(Relation rel, const GuardArgument *argument, bool required,
+			 Oid type, const char *name)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || strcmp(NameStr(att->attname), argument->value) != 0)
+			continue;
+		if (getBaseType(att->atttypid) != type)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("column \"%s\" of relation \"%s\" must be of type %s for %s()",
+							argument->value, RelationGetRelationName(rel),
+							format_type_be(type), name),
+					 errdetail("It is the %s column, and its type is %s.",
+							   argument->key, format_type_be(att->atttypid))));
+		return att->attnum;
+	}
+	if (!required && !argument->given)
+		return InvalidAttrNumber;
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" of relation \"%s\" does not exist",
+					argument->value, RelationGetRelationName(rel)),
+			 errdetail("%s() looks for the %s column under this name.",
+					   name, argument->key),
+			 errhint("Name the column with the trigger argument %s=<column>.",
+					 argument->key)));
+	return InvalidAttrNumber;	/* not reached */
+}
+
+/*
+ * Prepare look-ups of robots in rel by code: its columns, and a unique
+ * btree index on exactly the code column, which the look-up needs to find
+ * one row cheaply and lock it.
+ */
+void
+guard_lookup_init(GuardLookup *lookup, Relation rel, const GuardArgument *id,
+				  const GuardArgument *state, const GuardArgument *recalled,
+				  const GuardTypes *types, const char *name)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	Oid			eq_proc = InvalidOid;
+
+	lookup->relid = RelationGetRelid(rel);
+	lookup->id_att = guard_column(rel, id, true, types->robot_id, name);
+	lookup->state_att = guard_column(rel, state, true, types->robot_state, name);
+	lookup->recalled_att = guard_column(rel, recalled, false, BOOLOID, name);
+	lookup->indexid = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index form = index->rd_index;
+
+		if (form->indisunique && form->indisvalid && form->indislive &&
+			form->indnkeyatts == 1 && form->indkey.values[0] == lookup->id_att &&
+			index->rd_rel->relam == BTREE_AM_OID &&
+			heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(index->rd_indextuple, Anum_pg_index_indexprs, NULL))
+		{
+			Oid			op = get_opfamily_member(index->rd_opfamily[0],
+												 types->robot_id, types->robot_id,
+												 BTEqualStrategyNumber);
+
+			if (OidIsValid(op) &&
+				(!OidIsValid(lookup->indexid) || form->indisprimary))
+			{
+				lookup->indexid = RelationGetRelid(index);
+				eq_proc = get_opcode(op);
+			}
+		}
+		index_close(index, AccessShareLock);
+	}
+	list_free(indexes);
+
+	if (!OidIsValid(lookup->indexid))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() needs a unique index on column \"%s\" of relation \"%s\"",
+						name, id->value, RelationGetRelationName(rel)),
+				 errdetail("It looks robots up by code and locks the row it finds."),
+				 errhint("Add PRIMARY KEY or UNIQUE on \"%s\".", id->value)));
+	fmgr_info_cxt(eq_proc, &lookup->eq_finfo, TopMemoryContext);
+}
+
+/*
+ * Find a robot by code and lock its row FOR SHARE until the transaction
+ * ends, so that a concurrent recall, scrapping or code change waits for us
+ * or we see its outcome.  As SELECT ... FOR SHARE does at READ COMMITTED, a
+ * row updated since the statement began is followed to its newest version;
+ * at REPEATABLE READ and above that is a serialization failure.
+ */
+bool
+guard_lookup_robot(const GuardLookup *lookup, const GuardTypes *types,
+				   Datum id, rid_state *state, bool *recalled)
+{
+	Relation	heap = table_open(lookup->relid, RowShareLock);
+	Relation	index = index_open(lookup->indexid, AccessShareLock);
+	Snapshot	snapshot = GetActiveSnapshot();
+	TupleTableSlot *slot = table_slot_create(heap, NULL);
+	IndexScanDesc scan;
+	ScanKeyData key;
+	bool		found;
+
+	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
+								   InvalidOid, InvalidOid,
+								   (FmgrInfo *) &lookup->eq_finfo, id);
+	scan = index_beginscan(heap, index, snapshot, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+
+	if (found)
+	{
+		ItemPointerData tid = slot->tts_tid;
+		TM_FailureData tmfd;
+		TM_Result	result;
+		bool		isnull;
+
+		result = table_tuple_lock(heap, &tid, snapshot, slot,
+								  GetCurrentCommandId(true), LockTupleShare,
+								  LockWaitBlock,
+								  IsolationUsesXactSnapshot() ? 0 :
+								  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+								  &tmfd);
+		switch (result)
+		{
+			case TM_Ok:
+				/* the newest version may carry another code */
+				if (tmfd.traversed)
+				{
+					Datum		current = slot_getattr(slot, lookup->id_att, &isnull);
+
+					found = !isnull &&
+						robot_id_cmp_internal(DatumGetRobotIdP(current),
+											  DatumGetRobotIdP(id)) == 0;
+				}
+				break;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				found = false;
+				break;
+			case TM_Updated:
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+				break;
+			default:
+				ereport(ERROR,
+						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+						 errmsg("robot row in \"%s\" was already changed by this statement",
+								RelationGetRelationName(heap))));
+		}
+		if (found)
+		{
+			Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
+
+			*state = guard_state(types, value, isnull);
+			*recalled = false;
+			if (lookup->recalled_att != InvalidAttrNumber)
+			{
+				value = slot_getattr(slot, lookup->recalled_att, &isnull);
+				*recalled = !isnull && DatumGetBool(value);
+			}
+		}
+	}
+
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+	return found;
+}
+
+rid_state
+guard_state(const GuardTypes *types, Datum value, bool isnull)
+{
+	Oid			oid = DatumGetObjectId(value);
+	int			i;
+
+	if (isnull)
+		return RID_STATE_NONE;
+	for (i = 0; i < RID_STATE_COUNT; i++)
+		if (types->state_values[i] == oid)
+			return (rid_state) i;
+	return RID_STATE_NONE;
+}
+
+/* The 29 digits, or NULL; buf needs RID_DIGITS + 1 bytes. */
+void
+guard_format_id(Datum value, bool isnull, char *buf)
+{
+	rid_code	code;
+
+	if (isnull)
+	{
+		strcpy(buf, "NULL");
+		return;
+	}
+	robot_id_decode(DatumGetRobotIdP(value), &code);
+	rid_format(&code, buf);
+}

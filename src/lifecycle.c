@@ -1,0 +1,313 @@
+/*
+ * lifecycle.c
+ *		The lifecycle in SQL: robot_state_can_transition(),
+ *		robot_state_transitions(), and the robot_lifecycle_guard() trigger.
+ */
+#include "guard.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#define LIFECYCLE_GUARD "robot_lifecycle_guard"
+
+/* The state of an enum value by its label; unknown values have none. */
+static rid_state
+state_of_enum(Oid value)
+{
+	HeapTuple	tuple = SearchSysCache1(ENUMOID, ObjectIdGetDatum(value));
+	rid_state	state;
+	const char *label;
+
+	if (!HeapTupleIsValid(tuple))
+		return RID_STATE_NONE;
+	label = NameStr(((Form_pg_enum) GETSTRUCT(tuple))->enumlabel);
+	state = rid_state_from_label(label, strlen(label));
+	ReleaseSysCache(tuple);
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(robot_state_can_transition);
+Datum
+robot_state_can_transition(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(rid_state_can_transition(state_of_enum(PG_GETARG_OID(0)),
+											state_of_enum(PG_GETARG_OID(1))));
+}
+
+/* Every legal (from, to) pair, read from the table the triggers use. */
+PG_FUNCTION_INFO_V1(robot_state_transitions);
+Datum
+robot_state_transitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			enum_type;
+	Oid			values[RID_STATE_COUNT];
+	int			from;
+	int			to;
+
+	InitMaterializedSRF(fcinfo, 0);
+	enum_type = TupleDescAttr(rsinfo->setDesc, 0)->atttypid;
+	for (from = 0; from < RID_STATE_COUNT; from++)
+	{
+		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
+											ObjectIdGetDatum(enum_type),
+											CStringGetDatum(rid_state_label(from)));
+
+		if (!HeapTupleIsValid(tuple))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("robot_state has no value \"%s\"", rid_state_label(from))));
+		values[from] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
+		ReleaseSysCache(tuple);
+	}
+	for (from = 0; from < RID_STATE_COUNT; from++)
+		for (to = 0; to < RID_STATE_COUNT; to++)
+		{
+			Datum		row[2];
+			bool		nulls[2] = {false, false};
+
+			if (!rid_state_can_transition(from, to))
+				continue;
+			row[0] = ObjectIdGetDatum(values[from]);
+			row[1] = ObjectIdGetDatum(values[to]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
+		}
+	return (Datum) 0;
+}
+
+/* "sold, recycled, retired", or "none" */
+static char *
+next_states_text(rid_state from)
+{
+	rid_state	next[RID_STATE_COUNT];
+	int			n = rid_state_next(from, next);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", rid_state_label(next[i]));
+	return n ? buf.data : "none";
+}
+
+static void
+resolve(GuardCacheEntry *entry, TriggerData *trigdata)
+{
+	Relation	rel = trigdata->tg_relation;
+	GuardArgument args[] = {
+		{"id", "id", false},
+		{"state", "state", false},
+		{"recalled", "recalled", false},
+		{"refurbished_from", "refurbished_from", false},
+	};
+
+	guard_parse_arguments(trigdata, LIFECYCLE_GUARD, args, lengthof(args));
+	guard_load_types(trigdata, &entry->types);
+	entry->id_att = guard_column(rel, &args[0], true, entry->types.robot_id, LIFECYCLE_GUARD);
+	entry->state_att = guard_column(rel, &args[1], true, entry->types.robot_state, LIFECYCLE_GUARD);
+	entry->recalled_att = guard_column(rel, &args[2], false, BOOLOID, LIFECYCLE_GUARD);
+	entry->refurbished_att = guard_column(rel, &args[3], false, entry->types.robot_id, LIFECYCLE_GUARD);
+	entry->has_lookup = entry->refurbished_att != InvalidAttrNumber;
+	if (entry->has_lookup)
+		guard_lookup_init(&entry->lookup, rel, &args[0], &args[1], &args[2],
+						  &entry->types, LIFECYCLE_GUARD);
+	entry->valid = true;
+}
+
+/*
+ * A robot rebuilt from another (refurbished_from set on INSERT, or changed
+ * on UPDATE) may not come from a recycled or retired unit.  The source row
+ * is locked, so it cannot be scrapped while this transaction is open.
+ */
+static void
+check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
+			 const char *code)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		isnull;
+	Datum		source = heap_getattr(tuple, entry->refurbished_att, desc, &isnull);
+	rid_state	state;
+	bool		recalled;
+	char		source_code[RID_DIGITS + 1];
+
+	if (isnull ||
+		!guard_lookup_robot(&entry->lookup, &entry->types, source, &state, &recalled) ||
+		rid_check_source(state) == RID_RULE_OK)
+		return;
+	guard_format_id(source, false, source_code);
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg("robot %s cannot be rebuilt from scrapped robot %s", code, source_code),
+			 errdetail("Robot %s is %s; refurbished robots made from scrapped units may not return to the market.",
+					   source_code, rid_state_label(state)),
+			 errtableconstraint(rel, rid_rule_constraint(RID_RULE_NO_REFURBISHMENT))));
+}
+
+static rid_state
+tuple_state(const GuardCacheEntry *entry, HeapTuple tuple, TupleDesc desc)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, entry->state_att, desc, &isnull);
+
+	return guard_state(&entry->types, value, isnull);
+}
+
+static void
+report_move(Relation rel, rid_rule rule, const char *code, rid_state from,
+			rid_state to)
+{
+	switch (rule)
+	{
+		case RID_RULE_OK:
+			return;
+		case RID_RULE_NO_REFURBISHMENT:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s is scrapped and cannot return to the market", code),
+					 errdetail("It is %s and cannot move to %s; the only move left is to retired.",
+							   rid_state_label(from), rid_state_label(to)),
+					 errtableconstraint(rel, rid_rule_constraint(rule))));
+			break;
+		case RID_RULE_RECALL_HOLD:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s is under recall and cannot be sold or deployed", code),
+					 errdetail("Move from %s to %s refused while recalled is true.",
+							   rid_state_label(from), rid_state_label(to)),
+					 errhint("Remedy the robot and clear its recall flag first."),
+					 errtableconstraint(rel, rid_rule_constraint(rule))));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("illegal lifecycle transition for robot %s", code),
+					 errdetail("A robot cannot move from %s to %s.",
+							   rid_state_label(from), rid_state_label(to)),
+					 errhint("From %s a robot may move to: %s.",
+							 rid_state_label(from), next_states_text(from)),
+					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_TRANSITION))));
+	}
+}
+
+/*
+ * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW: legal moves, recall hold,
+ * no refurbishment of scrapped units, and a history that is never deleted
+ * and whose code never changes.
+ */
+PG_FUNCTION_INFO_V1(robot_lifecycle_guard);
+Datum
+robot_lifecycle_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = guard_trigger_data(fcinfo, LIFECYCLE_GUARD,
+											   GUARD_ON_INSERT | GUARD_ON_UPDATE | GUARD_ON_DELETE);
+	GuardCacheEntry *entry = guard_cache_entry(trigdata);
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	old_tuple = trigdata->tg_trigtuple;
+	HeapTuple	new_tuple = trigdata->tg_newtuple;
+	char		code[RID_DIGITS + 1];
+	Datum		id;
+	bool		id_null;
+	bool		isnull;
+	rid_state	to;
+
+	if (!entry->valid)
+		resolve(entry, trigdata);
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		id = heap_getattr(old_tuple, entry->id_att, desc, &id_null);
+		guard_format_id(id, id_null, code);
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("robot %s cannot be deleted", code),
+				 errdetail("A robot's lifecycle history is permanent."),
+				 errhint("Move it to retired instead."),
+				 errtableconstraint(rel, rid_rule_constraint(RID_RULE_HISTORY_IMMUTABLE))));
+	}
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		id = heap_getattr(old_tuple, entry->id_att, desc, &id_null);
+		to = tuple_state(entry, old_tuple, desc);
+		if (rid_check_register(to) != RID_RULE_OK)
+		{
+			guard_format_id(id, id_null, code);
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s must be registered as manufactured", code),
+					 errdetail("It was registered as %s.", rid_state_label(to)),
+					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_TRANSITION))));
+		}
+		if (entry->has_lookup)
+		{
+			guard_format_id(id, id_null, code);
+			check_source(entry, rel, old_tuple, code);
+		}
+		return PointerGetDatum(old_tuple);
+	}
+
+	/* UPDATE */
+	{
+		bool		old_null;
+		Datum		old_id = heap_getattr(old_tuple, entry->id_att, desc, &old_null);
+		rid_state	from;
+		bool		recalled = false;
+		rid_rule	rule;
+
+		id = heap_getattr(new_tuple, entry->id_att, desc, &id_null);
+		if (old_null != id_null ||
+			(!id_null && robot_id_cmp_internal(DatumGetRobotIdP(old_id),
+											   DatumGetRobotIdP(id)) != 0))
+		{
+			char		new_code[RID_DIGITS + 1];
+
+			guard_format_id(old_id, old_null, code);
+			guard_format_id(id, id_null, new_code);
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("the identity code of robot %s cannot change", code),
+					 errdetail("Attempted to change it to %s.", new_code),
+					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_HISTORY_IMMUTABLE))));
+		}
+
+		from = tuple_state(entry, old_tuple, desc);
+		to = tuple_state(entry, new_tuple, desc);
+		if (entry->recalled_att != InvalidAttrNumber)
+		{
+			Datum		flag = heap_getattr(new_tuple, entry->recalled_att, desc, &isnull);
+
+			recalled = !isnull && DatumGetBool(flag);
+		}
+		rule = rid_check_move(from, to, recalled);
+		if (rule != RID_RULE_OK)
+		{
+			guard_format_id(id, id_null, code);
+			report_move(rel, rule, code, from, to);
+		}
+
+		if (entry->has_lookup)
+		{
+			bool		old_source_null;
+			bool		new_source_null;
+			Datum		old_source = heap_getattr(old_tuple, entry->refurbished_att,
+												  desc, &old_source_null);
+			Datum		new_source = heap_getattr(new_tuple, entry->refurbished_att,
+												  desc, &new_source_null);
+
+			if (!new_source_null &&
+				(old_source_null ||
+				 robot_id_cmp_internal(DatumGetRobotIdP(old_source),
+									   DatumGetRobotIdP(new_source)) != 0))
+			{
+				guard_format_id(id, id_null, code);
+				check_source(entry, rel, new_tuple, code);
+			}
+		}
+		return PointerGetDatum(new_tuple);
+	}
+}

@@ -1,0 +1,158 @@
+/*
+ * market_guard.c
+ *		robot_market_guard(): no code, no market access.  A trigger for the
+ *		user's tables of market events (sales, deployments, rentals) that
+ *		checks each event's robot against the registry.
+ */
+#include "guard.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+
+#define MARKET_GUARD "robot_market_guard"
+
+/*
+ * Resolve the arguments: the registry (required, maybe schema-qualified,
+ * looked up once per backend with the search_path of that moment), the
+ * event's code column and the registry's columns.
+ */
+static void
+resolve(GuardCacheEntry *entry, TriggerData *trigdata)
+{
+	Relation	rel = trigdata->tg_relation;
+	GuardArgument args[] = {
+		{"registry", NULL, false},
+		{"column", "robot_id", false},
+		{"id", "id", false},
+		{"state", "state", false},
+		{"recalled", "recalled", false},
+	};
+	Oid			registry_oid;
+	Relation	registry;
+	AclResult	acl;
+
+	guard_parse_arguments(trigdata, MARKET_GUARD, args, lengthof(args));
+	if (!args[0].given)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" needs the argument registry=<table>",
+						trigdata->tg_trigger->tgname),
+				 errdetail("%s() checks each market event against the registry table.",
+						   MARKET_GUARD)));
+	guard_load_types(trigdata, &entry->types);
+	entry->column_att = guard_column(rel, &args[1], true, entry->types.robot_id,
+									 MARKET_GUARD);
+
+	registry_oid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(args[0].value)),
+									AccessShareLock, false);
+	registry = table_open(registry_oid, AccessShareLock);
+	if (registry->rd_rel->relkind != RELKIND_RELATION &&
+		registry->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("registry \"%s\" of trigger \"%s\" is not a table",
+						args[0].value, trigdata->tg_trigger->tgname)));
+	guard_lookup_init(&entry->lookup, registry, &args[2], &args[3], &args[4],
+					  &entry->types, MARKET_GUARD);
+	entry->has_lookup = true;
+
+	/*
+	 * Like a foreign key, the check reads the registry whoever writes the
+	 * event; the owner of the guarded table must be allowed to read it.
+	 */
+	acl = pg_class_aclcheck(registry_oid, rel->rd_rel->relowner, ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, RelationGetRelationName(registry));
+
+	table_close(registry, NoLock);
+	entry->watched[1] = registry_oid;
+	entry->valid = true;
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW.  On UPDATE only a changed code is
+ * checked again: correcting a price must not fail because the robot was
+ * recalled after the sale.
+ */
+PG_FUNCTION_INFO_V1(robot_market_guard);
+Datum
+robot_market_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = guard_trigger_data(fcinfo, MARKET_GUARD,
+											   GUARD_ON_INSERT | GUARD_ON_UPDATE);
+	GuardCacheEntry *entry = guard_cache_entry(trigdata);
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
+	HeapTuple	tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	char		code[RID_DIGITS + 1];
+	Datum		id;
+	bool		isnull;
+	bool		registered;
+	rid_state	state = RID_STATE_NONE;
+	bool		recalled = false;
+	rid_rule	rule;
+
+	if (!entry->valid)
+		resolve(entry, trigdata);
+
+	id = heap_getattr(tuple, entry->column_att, desc, &isnull);
+	if (is_update && !isnull)
+	{
+		bool		old_null;
+		Datum		old_id = heap_getattr(trigdata->tg_trigtuple, entry->column_att,
+										  desc, &old_null);
+
+		if (!old_null && robot_id_cmp_internal(DatumGetRobotIdP(old_id),
+											   DatumGetRobotIdP(id)) == 0)
+			return PointerGetDatum(tuple);
+	}
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("a market event in \"%s\" needs a registered robot code",
+						RelationGetRelationName(rel)),
+				 errdetail("Column \"%s\" is null; no code, no market access.",
+						   NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
+				 errtableconstraint(rel, rid_rule_constraint(RID_RULE_NO_CODE_NO_MARKET))));
+
+	registered = guard_lookup_robot(&entry->lookup, &entry->types, id, &state, &recalled);
+	rule = rid_check_market(registered, state, recalled);
+	if (rule == RID_RULE_OK)
+		return PointerGetDatum(tuple);
+
+	guard_format_id(id, false, code);
+	switch (rule)
+	{
+		case RID_RULE_NO_CODE_NO_MARKET:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s is not registered", code),
+					 errdetail("The registry \"%s\" has no robot with this code; no code, no market access.",
+							   get_rel_name(entry->lookup.relid)),
+					 errtableconstraint(rel, rid_rule_constraint(rule))));
+			break;
+		case RID_RULE_NO_REFURBISHMENT:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s is scrapped and cannot return to the market", code),
+					 errdetail("The registry records it as %s.", rid_state_label(state)),
+					 errtableconstraint(rel, rid_rule_constraint(rule))));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("robot %s is under recall and cannot be sold or deployed", code),
+					 errdetail("The registry records an open recall for it (state %s).",
+							   rid_state_label(state)),
+					 errhint("Remedy the robot and clear its recall flag first."),
+					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_RECALL_HOLD))));
+	}
+	return PointerGetDatum(tuple);	/* not reached */
+}
