@@ -149,26 +149,31 @@ guard_invalidate(Datum arg, Oid relid)
  * resolved again next time.
  */
 GuardCacheEntry *
-guard_cache_entry(TriggerData *trigdata)
+guard_cache_entry(FunctionCallInfo fcinfo, TriggerData *trigdata)
 {
 	Oid			tgoid = trigdata->tg_trigger->tgoid;
-	GuardCacheEntry *entry;
+	GuardCacheEntry *entry = (GuardCacheEntry *) fcinfo->flinfo->fn_extra;
 	bool		found;
 
-	if (guard_cache == NULL)
+	/* entries never move or go away, so the statement can keep a pointer */
+	if (entry == NULL || entry->tgoid != tgoid)
 	{
-		HASHCTL		ctl;
+		if (guard_cache == NULL)
+		{
+			HASHCTL		ctl;
 
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(GuardCacheEntry);
-		ctl.hcxt = TopMemoryContext;
-		guard_cache = hash_create("robotid trigger cache", 16, &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		CacheRegisterRelcacheCallback(guard_invalidate, (Datum) 0);
+			ctl.keysize = sizeof(Oid);
+			ctl.entrysize = sizeof(GuardCacheEntry);
+			ctl.hcxt = TopMemoryContext;
+			guard_cache = hash_create("robotid trigger cache", 16, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			CacheRegisterRelcacheCallback(guard_invalidate, (Datum) 0);
+		}
+		entry = hash_search(guard_cache, &tgoid, HASH_ENTER, &found);
+		if (!found)
+			entry->valid = false;
+		fcinfo->flinfo->fn_extra = entry;
 	}
-	entry = hash_search(guard_cache, &tgoid, HASH_ENTER, &found);
-	if (!found)
-		entry->valid = false;
 	if (!entry->valid)
 	{
 		memset(entry, 0, sizeof(GuardCacheEntry));

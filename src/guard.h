@@ -68,7 +68,8 @@ extern TriggerData *guard_trigger_data(FunctionCallInfo fcinfo,
 									   const char *name, int events);
 extern void guard_parse_arguments(TriggerData *trigdata, const char *name,
 								  GuardArgument *arguments, int count);
-extern GuardCacheEntry *guard_cache_entry(TriggerData *trigdata);
+extern GuardCacheEntry *guard_cache_entry(FunctionCallInfo fcinfo,
+										  TriggerData *trigdata);
 extern void guard_load_types(TriggerData *trigdata, GuardTypes *types);
 extern AttrNumber guard_column(Relation rel, const GuardArgument *argument,
 							   bool required, Oid type, const char *name);

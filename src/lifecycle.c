@@ -204,7 +204,7 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = guard_trigger_data(fcinfo, LIFECYCLE_GUARD,
 											   GUARD_ON_INSERT | GUARD_ON_UPDATE | GUARD_ON_DELETE);
-	GuardCacheEntry *entry = guard_cache_entry(trigdata);
+	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	desc = RelationGetDescr(rel);
 	HeapTuple	old_tuple = trigdata->tg_trigtuple;

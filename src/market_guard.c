@@ -85,7 +85,7 @@ robot_market_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = guard_trigger_data(fcinfo, MARKET_GUARD,
 											   GUARD_ON_INSERT | GUARD_ON_UPDATE);
-	GuardCacheEntry *entry = guard_cache_entry(trigdata);
+	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	desc = RelationGetDescr(rel);
 	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
