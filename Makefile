@@ -9,7 +9,7 @@ OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o \
 DATA = $(wildcard extension/robotid--*.sql)
 PGFILEDESC = "robotid - robot identity codes"
 
-REGRESS = robot_id_io robot_id_ops robot_id_index
+REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade
 REGRESS_OPTS = --load-extension=robotid
 ISOLATION =
 ISOLATION_OPTS = --load-extension=robotid

@@ -249,7 +249,7 @@ guard_column(Relation rel, const GuardArgument *argument, bool required,
 					 errmsg("column \"%s\" of relation \"%s\" must be of type %s for %s()",
 							argument->value, RelationGetRelationName(rel),
 							format_type_be(type), name),
-					 errdetail("It is the %s column, and its type is %s.",
+					 errdetail("It is the column of the trigger argument \"%s\", and its type is %s.",
 							   argument->key, format_type_be(att->atttypid))));
 		return att->attnum;
 	}
@@ -259,7 +259,7 @@ guard_column(Relation rel, const GuardArgument *argument, bool required,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation \"%s\" does not exist",
 					argument->value, RelationGetRelationName(rel)),
-			 errdetail("%s() looks for the %s column under this name.",
+			 errdetail("%s() reads it as the column of the trigger argument \"%s\".",
 					   name, argument->key),
 			 errhint("Name the column with the trigger argument %s=<column>.",
 					 argument->key)));

@@ -1,0 +1,130 @@
+-- robot_market_guard: no code, no market access.
+
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	state text; con text; tab text; sch text; msg text; det text;
+BEGIN
+	EXECUTE sql;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, con = CONSTRAINT_NAME,
+		tab = TABLE_NAME, sch = SCHEMA_NAME, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+	RETURN concat_ws(' ', state, 'constraint=' || nullif(con, ''),
+	                 'table=' || nullif(sch, '') || '.' || nullif(tab, ''),
+	                 msg, '(' || nullif(det, '') || ')');
+END
+$$;
+
+CREATE SCHEMA registry;
+CREATE TABLE registry.robots (
+	id robot_id PRIMARY KEY,
+	state robot_state NOT NULL DEFAULT 'manufactured',
+	recalled boolean NOT NULL DEFAULT false
+);
+INSERT INTO registry.robots (id, state, recalled) VALUES
+	('86000100012320260529000000001', 'manufactured', false),
+	('86000100012320260529000000002', 'deployed', false),
+	('86000100012320260529000000003', 'maintenance', true),
+	('86000100012320260529000000004', 'recycled', false),
+	('86000100012320260529000000005', 'retired', true);
+
+CREATE TABLE sales (sale_id int GENERATED ALWAYS AS IDENTITY, robot_id robot_id, price numeric);
+CREATE TRIGGER sales_market BEFORE INSERT OR UPDATE ON sales
+	FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots');
+
+INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000001', 1000);
+INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000002', 900);
+-- a code the registry does not have
+INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000099', 1);
+SELECT pg_temp.try($$INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000099', 1)$$);
+SELECT pg_temp.try($$INSERT INTO sales (robot_id, price) VALUES (NULL, 1)$$);
+-- recalled
+SELECT pg_temp.try($$INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000003', 1)$$);
+-- scrapped, recalled or not
+SELECT pg_temp.try($$INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000004', 1)$$);
+SELECT pg_temp.try($$INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000005', 1)$$);
+-- updates: another code is checked, a price correction is not
+SELECT pg_temp.try($$UPDATE sales SET robot_id = '86000100012320260529000000004' WHERE sale_id = 1$$);
+UPDATE registry.robots SET recalled = true WHERE id = '86000100012320260529000000001';
+UPDATE sales SET price = 1100 WHERE sale_id = 1;
+SELECT robot_id, price FROM sales ORDER BY sale_id;
+-- remedied: sellable again
+UPDATE registry.robots SET recalled = false WHERE id = '86000100012320260529000000003';
+INSERT INTO sales (robot_id, price) VALUES ('86000100012320260529000000003', 500);
+SELECT count(*) FROM sales;
+
+-- renamed columns on both sides
+CREATE TABLE registry.passports (code robot_id PRIMARY KEY, lifecycle robot_state NOT NULL, held boolean);
+INSERT INTO registry.passports VALUES ('86000100012320260529000000001', 'sold', NULL),
+	('86000100012320260529000000002', 'sold', true);
+CREATE TABLE rentals (robot robot_id NOT NULL, days int);
+CREATE TRIGGER rentals_market BEFORE INSERT ON rentals FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=registry.passports', 'column=robot',
+	                                    'id=code', 'state=lifecycle', 'recalled=held');
+INSERT INTO rentals VALUES ('86000100012320260529000000001', 3);
+SELECT pg_temp.try($$INSERT INTO rentals VALUES ('86000100012320260529000000002', 3)$$);
+-- a registry without a recalled column has the recall rule off
+CREATE TABLE registry.bare (id robot_id PRIMARY KEY, state robot_state);
+INSERT INTO registry.bare VALUES ('86000100012320260529000000002', 'sold');
+CREATE TABLE leases (robot_id robot_id);
+CREATE TRIGGER leases_market BEFORE INSERT ON leases FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=registry.bare');
+INSERT INTO leases VALUES ('86000100012320260529000000002');
+-- the registry name is resolved with the search_path
+SET search_path = registry, public;
+CREATE TABLE public.deployments (robot_id robot_id);
+CREATE TRIGGER deployments_market BEFORE INSERT ON public.deployments FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=bare');
+INSERT INTO public.deployments VALUES ('86000100012320260529000000002');
+RESET search_path;
+
+-- misuse
+CREATE TABLE misuse (robot_id robot_id, code_text text);
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard();
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.nope');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots', 'column=code');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots', 'column=code_text');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots', 'state=lifecycle');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots', 'refurbished_from=x');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE TRIGGER m BEFORE DELETE ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robots');
+INSERT INTO misuse VALUES ('86000100012320260529000000001');
+SELECT pg_temp.try($$DELETE FROM misuse$$);
+DROP TRIGGER m ON misuse;
+CREATE TABLE registry.no_key (id robot_id, state robot_state);
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.no_key');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+CREATE VIEW registry.robot_view AS SELECT * FROM registry.robots;
+CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=registry.robot_view');
+SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
+DROP TRIGGER m ON misuse;
+
+-- the owner of the guarded table must be able to read the registry
+CREATE ROLE robotid_regress_seller;
+CREATE TABLE public.seller_sales (robot_id robot_id);
+ALTER TABLE public.seller_sales OWNER TO robotid_regress_seller;
+CREATE TRIGGER m BEFORE INSERT ON public.seller_sales FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=registry.robots');
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+GRANT USAGE ON SCHEMA registry TO robotid_regress_seller;
+GRANT SELECT ON registry.robots TO robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000002')$$);
+DROP TABLE public.seller_sales;
+REVOKE ALL ON registry.robots FROM robotid_regress_seller;
+REVOKE ALL ON SCHEMA registry FROM robotid_regress_seller;
+DROP ROLE robotid_regress_seller;
+
+DROP TABLE sales, rentals, leases, public.deployments, misuse;
+DROP SCHEMA registry CASCADE;
