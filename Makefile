@@ -11,7 +11,7 @@ PGFILEDESC = "robotid - robot identity codes"
 
 REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade
 REGRESS_OPTS = --load-extension=robotid
-ISOLATION =
+ISOLATION = market_race refurbish_race move_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src

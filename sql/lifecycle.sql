@@ -97,8 +97,13 @@ SELECT pg_temp.try($$DELETE FROM robots$$);
 SELECT pg_temp.try($$UPDATE robots SET id = '86000100012320260529000000099' WHERE id = '86000100012320260529000000004'$$);
 SELECT count(*) FROM robots;
 
--- a multi-row statement is all or nothing
-SELECT pg_temp.try($$UPDATE robots SET state = 'retired'$$);
+-- a multi-row statement is all or nothing: one bad row undoes the rest
+SELECT id, state FROM robots ORDER BY id;
+-- deployed -> maintenance is legal, manufactured -> maintenance is not
+SELECT pg_temp.try($$UPDATE robots SET state = 'maintenance' WHERE state IN ('deployed', 'manufactured')$$);
+SELECT id, state FROM robots ORDER BY id;
+-- retiring is legal from every state
+UPDATE robots SET state = 'retired';
 SELECT state, count(*) FROM robots GROUP BY state ORDER BY state;
 
 -- renamed columns, no refurbished_from column: that rule is off
