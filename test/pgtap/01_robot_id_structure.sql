@@ -2,7 +2,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(39);
+SELECT plan(40);
 
 SELECT has_type('robot_id');
 SELECT is((SELECT typlen FROM pg_type WHERE typname = 'robot_id'), 16::smallint,
@@ -62,14 +62,19 @@ SELECT is((SELECT count(*)::int FROM pg_proc
 SELECT is((SELECT count(*)::int FROM pg_proc p
              JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
             WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'robotid')
-              AND p.proparallel <> 's'), 0, 'every function is PARALLEL SAFE');
+              AND p.prorettype <> 'trigger'::regtype
+              AND p.proparallel <> 's'), 0, 'every function but the triggers is PARALLEL SAFE');
 
 SELECT is((SELECT count(*)::int FROM pg_proc p
              JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
             WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'robotid')
-              AND p.prokind = 'f' AND p.provolatile <> 'i'
+              AND p.prokind = 'f' AND p.provolatile <> 'i' AND p.prorettype <> 'trigger'::regtype
               AND p.proname <> 'robot_id_prefix_restrict'), 0,
-          'every function but the planner estimator is IMMUTABLE');
+          'every function but the planner estimator and the triggers is IMMUTABLE');
+SELECT is((SELECT array_agg(proname || ':' || provolatile || proparallel ORDER BY proname) FROM pg_proc
+            WHERE prorettype = 'trigger'::regtype AND proname LIKE 'robot%'),
+          ARRAY['robot_lifecycle_guard:vu', 'robot_market_guard:vu'],
+          'the triggers lock rows: VOLATILE and PARALLEL UNSAFE');
 
 SELECT * FROM finish();
 ROLLBACK;
