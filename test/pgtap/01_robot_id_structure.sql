@@ -71,7 +71,7 @@ SELECT is((SELECT count(*)::int FROM pg_proc p
               AND p.prokind = 'f' AND p.provolatile <> 'i' AND p.prorettype <> 'trigger'::regtype
               AND p.proname <> 'robot_id_prefix_restrict'), 0,
           'every function but the planner estimator and the triggers is IMMUTABLE');
-SELECT is((SELECT array_agg(proname || ':' || provolatile || proparallel ORDER BY proname) FROM pg_proc
+SELECT is((SELECT array_agg(proname || ':' || provolatile::text || proparallel::text ORDER BY proname) FROM pg_proc
             WHERE prorettype = 'trigger'::regtype AND proname LIKE 'robot%'),
           ARRAY['robot_lifecycle_guard:vu', 'robot_market_guard:vu'],
           'the triggers lock rows: VOLATILE and PARALLEL UNSAFE');
