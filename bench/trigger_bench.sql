@@ -66,7 +66,7 @@ BEGIN
 END
 $fn$;
 
-SELECT bench_registry_table('bench_registry', :rows);
+SELECT bench_registry_table('bench_registry', :rows) \gset ignored_
 VACUUM ANALYZE bench_registry;
 
 \o /dev/null
