@@ -1,0 +1,111 @@
+-- The national registry demo, run by scripts/demo.sh: install the
+-- registry, load it at launch scale, watch each rule refuse a bad write,
+-- and read it as an analyst and as a phone scanning a code.
+\set ON_ERROR_STOP on
+\pset footer off
+\if :{?robots}
+\else
+\set robots 28000
+\endif
+SET client_min_messages = notice;
+CREATE EXTENSION robotid;
+
+\echo
+\echo '== Installing the reference registry (schema robot_registry)'
+SELECT robot_registry_install();
+
+\echo
+\echo '== Loading a synthetic national registry'
+CALL robot_registry.generate_demo(:robots);
+SELECT (SELECT count(*) FROM robot_registry.manufacturers) AS manufacturers,
+       (SELECT count(*) FROM robot_registry.models) AS models,
+       (SELECT count(*) FROM robot_registry.robots) AS robots,
+       (SELECT count(*) FROM robot_registry.events) AS events,
+       (SELECT count(*) FROM robot_registry.market_events) AS market_events,
+       (SELECT count(*) FROM robot_registry.robots WHERE state IN ('recycled', 'retired')) AS scrapped,
+       (SELECT count(*) FROM robot_registry.robots WHERE recalled) AS under_recall;
+
+\echo
+\echo '== Every rule refuses a bad write, with its SQLSTATE and constraint name'
+CREATE FUNCTION pg_temp.attempt(what text, sql text) RETURNS TABLE (attempt text, refused_with text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	state text; con text; msg text;
+BEGIN
+	attempt := what;
+	BEGIN
+		EXECUTE sql;
+		refused_with := 'ACCEPTED (this is a bug)';
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, con = CONSTRAINT_NAME, msg = MESSAGE_TEXT;
+		refused_with := concat_ws(' ', state, nullif(con, '')) || ': ' || msg;
+	END;
+	RETURN NEXT;
+END
+$$;
+\pset format wrapped
+\pset columns 200
+SELECT * FROM pg_temp.attempt('sell a recalled robot',
+	format($$SELECT robot_registry.transition(%L, 'sold')$$,
+	       (SELECT id FROM robot_registry.robots WHERE recalled AND state = 'deployed' ORDER BY id LIMIT 1)))
+UNION ALL
+SELECT * FROM pg_temp.attempt('register a rebuild of a scrapped unit',
+	format($$SELECT robot_registry.register_robot('86000100000199999999999999999', refurbished_from => %L)$$,
+	       (SELECT id FROM robot_registry.robots WHERE state = 'recycled' ORDER BY id LIMIT 1)))
+UNION ALL
+SELECT * FROM pg_temp.attempt('record a sale without a registered code',
+	$$INSERT INTO robot_registry.market_events (robot_id, kind, party) VALUES ('86000100000100000000000000000', 'sale', 'grey market')$$)
+UNION ALL
+SELECT * FROM pg_temp.attempt('register a robot of an uncatalogued model',
+	$$SELECT robot_registry.register_robot('86999999999920260529000000001')$$)
+UNION ALL
+SELECT * FROM pg_temp.attempt('deploy a robot straight from the factory',
+	format($$SELECT robot_registry.transition(%L, 'deployed')$$,
+	       (SELECT id FROM robot_registry.robots WHERE state = 'manufactured' AND NOT recalled ORDER BY id LIMIT 1)))
+UNION ALL
+SELECT * FROM pg_temp.attempt('sell a retired robot again',
+	format($$SELECT robot_registry.transition(%L, 'sold')$$,
+	       (SELECT id FROM robot_registry.robots WHERE state = 'retired' ORDER BY id LIMIT 1)))
+UNION ALL
+SELECT * FROM pg_temp.attempt('delete a robot''s history',
+	$$DELETE FROM robot_registry.robots WHERE id = (SELECT min(id) FROM robot_registry.robots)$$)
+UNION ALL
+SELECT * FROM pg_temp.attempt('rewrite the event log',
+	$$UPDATE robot_registry.events SET detail = '{}' WHERE event_id = 1$$);
+\pset format aligned
+
+\echo
+\echo '== Fleet by manufacturer (the ten largest)'
+SELECT manufacturer_key, manufacturer,
+       sum(robots) FILTER (WHERE state = 'manufactured') AS manufactured,
+       sum(robots) FILTER (WHERE state = 'sold') AS sold,
+       sum(robots) FILTER (WHERE state = 'deployed') AS deployed,
+       sum(robots) FILTER (WHERE state = 'maintenance') AS maintenance,
+       sum(robots) FILTER (WHERE state = 'recycled') AS recycled,
+       sum(robots) FILTER (WHERE state = 'retired') AS retired,
+       sum(robots) AS total
+  FROM robot_registry.fleet_by_manufacturer
+ GROUP BY manufacturer_key, manufacturer ORDER BY total DESC, manufacturer_key LIMIT 10;
+
+\echo '== Fleet of one model, from the index'
+SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001' ORDER BY state;
+EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001';
+
+\echo '== Open recalls'
+SELECT recall_id, model_key, model, reason, affected, remedied, outstanding FROM robot_registry.open_recalls ORDER BY recall_id;
+
+\echo '== Robots whose history breaks a rule (none)'
+SELECT count(*) AS rule_breaks FROM robot_registry.rule_breaks;
+
+\echo '== Time spent in each state'
+SELECT * FROM robot_registry.time_in_state ORDER BY state;
+
+\echo '== The passport of one robot: what a phone shows when it scans the code'
+SELECT jsonb_pretty(robot_registry.passport(id)) AS passport
+  FROM robot_registry.robots
+ WHERE recalled AND state = 'maintenance' ORDER BY id LIMIT 1;
+
+\echo '== Tamper evidence: every hash chain verified'
+SELECT count(*) AS robots_checked,
+       (SELECT count(*) FROM robot_registry.verify()) AS broken_chains
+  FROM robot_registry.robots;
