@@ -10,7 +10,7 @@ DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql
 DATA_built = extension/robotid--1.1--1.2.sql
 PGFILEDESC = "robotid - robot identity codes"
 
-REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade
+REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
 REGRESS_OPTS = --load-extension=robotid
 ISOLATION = market_race refurbish_race move_race
 ISOLATION_OPTS = --load-extension=robotid

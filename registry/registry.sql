@@ -114,6 +114,7 @@ CREATE TABLE robot_registry.events (
 	kind text NOT NULL CHECK (kind IN ('registered', 'moved', 'recalled', 'remedied', 'recall closed')),
 	from_state @extschema@.robot_state,
 	to_state @extschema@.robot_state,
+	recalled boolean NOT NULL,
 	detail jsonb NOT NULL DEFAULT '{}',
 	actor name NOT NULL,
 	at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -177,7 +178,7 @@ CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
 			coalesce(encode(e.prev_hash, 'hex'), ''),
 			e.event_id::text, e.robot_id::text, e.kind,
 			coalesce(e.from_state::text, ''), coalesce(e.to_state::text, ''),
-			e.detail::text, e.actor::text,
+			e.recalled::text, e.detail::text, e.actor::text,
 			(extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text), 'UTF8'))
 	$fn$;
 
@@ -223,47 +224,57 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON robot_registry.events
 CREATE TRIGGER robots_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON robot_registry.robots
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.robot_lifecycle_guard();
 
--- As the caller: what this actor may do, and who did it.
-CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
-	LANGUAGE plpgsql
+-- May the calling actor make this move?  42501 when not.
+CREATE FUNCTION robot_registry.check_move(robot @extschema@.robot_id,
+	from_state @extschema@.robot_state, to_state @extschema@.robot_state)
+	RETURNS void
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 DECLARE
-	my_kind robot_registry.actor_kind;
+	my_kind robot_registry.actor_kind := robot_registry.actor_kind();
 BEGIN
-	IF robot_registry.is_administrator() THEN
-		-- internal updates on behalf of an actor name that actor, and an
-		-- import of history may date its changes; otherwise: now, by me
-		IF TG_OP = 'UPDATE' AND NEW.changed_by IS NOT DISTINCT FROM OLD.changed_by THEN
-			NEW.changed_by := current_user;
-		END IF;
-		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
-			NEW.updated_at := now();
-		END IF;
-		RETURN NEW;
-	END IF;
-	NEW.changed_by := current_user;
-	NEW.updated_at := now();
-	IF TG_OP = 'INSERT' THEN
-		NEW.registered_at := now();
-	END IF;
-	my_kind := robot_registry.actor_kind();
 	IF my_kind IS NULL THEN
 		RAISE EXCEPTION 'role % is not a registry actor', current_user
 			USING ERRCODE = 'insufficient_privilege',
 			      HINT = 'An administrator maps roles in robot_registry.actors.';
 	END IF;
-	IF TG_OP = 'INSERT' THEN
+	IF from_state IS NULL THEN
 		IF my_kind <> 'manufacturer' THEN
 			RAISE EXCEPTION 'a % may not register robots', replace(my_kind::text, '_', ' ')
 				USING ERRCODE = 'insufficient_privilege';
 		END IF;
-	ELSIF NEW.state IS DISTINCT FROM OLD.state AND NOT EXISTS (
+	ELSIF from_state IS DISTINCT FROM to_state AND NOT EXISTS (
 		SELECT 1 FROM robot_registry.actor_moves m
-		 WHERE m.kind = my_kind AND m.from_state = OLD.state AND m.to_state = NEW.state) THEN
+		 WHERE m.kind = my_kind AND m.from_state = check_move.from_state AND m.to_state = check_move.to_state) THEN
 		RAISE EXCEPTION 'a % may not move robot % from % to %',
-			replace(my_kind::text, '_', ' '), NEW.id, OLD.state, NEW.state
+			replace(my_kind::text, '_', ' '), robot, from_state, to_state
 			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+END
+$fn$;
+
+-- As the caller: what this actor may do, and who did it.  Administrators
+-- (and the registry's own triggers, which run as its owner) name the actor
+-- they act for with robot_registry.act_as(), and may date an import of
+-- history through updated_at.
+CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	IF robot_registry.is_administrator() THEN
+		NEW.changed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), current_user);
+		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+			NEW.updated_at := now();
+		END IF;
+		RETURN NEW;
+	END IF;
+	PERFORM robot_registry.check_move(NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state);
+	NEW.changed_by := current_user;
+	NEW.updated_at := now();
+	IF TG_OP = 'INSERT' THEN
+		NEW.registered_at := now();
 	END IF;
 	RETURN NEW;
 END
@@ -303,30 +314,30 @@ BEGIN
 		IF NEW.refurbished_from IS NOT NULL THEN
 			detail := detail || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
 		END IF;
-		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, detail, actor, at)
-		VALUES (NEW.id, 'registered', NULL, NEW.state, detail, NEW.changed_by, NEW.updated_at);
+		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
+		VALUES (NEW.id, 'registered', NULL, NEW.state, false, detail, NEW.changed_by, NEW.updated_at);
 		IF NEW.recalled THEN
 			INSERT INTO robot_registry.recall_robots (recall_id, robot_id)
 			SELECT c.recall_id, NEW.id FROM robot_registry.recalls c
 			 WHERE c.closed_at IS NULL AND c.model_key = NEW.model_key
 			   AND @extschema@.robot_id_serial(NEW.id) BETWEEN c.serial_from AND c.serial_to;
-			INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, detail, actor, at)
-			VALUES (NEW.id, 'recalled', NEW.state, NEW.state,
+			INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
+			VALUES (NEW.id, 'recalled', NEW.state, NEW.state, true,
 			        jsonb_build_object('reason', 'registered while a recall is open'), NEW.changed_by,
 			        NEW.updated_at);
 		END IF;
 		RETURN NULL;
 	END IF;
 	IF NEW.state IS DISTINCT FROM OLD.state THEN
-		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, detail, actor, at)
-		VALUES (NEW.id, 'moved', OLD.state, NEW.state, detail, NEW.changed_by, NEW.updated_at);
+		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
+		VALUES (NEW.id, 'moved', OLD.state, NEW.state, OLD.recalled, detail, NEW.changed_by, NEW.updated_at);
 	END IF;
 	IF NEW.recalled IS DISTINCT FROM OLD.recalled THEN
 		kind := CASE WHEN NEW.recalled THEN 'recalled'
 		             WHEN detail ? 'recall_closed' THEN 'recall closed'
 		             ELSE 'remedied' END;
-		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, detail, actor, at)
-		VALUES (NEW.id, kind, NEW.state, NEW.state, detail, NEW.changed_by, NEW.updated_at);
+		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
+		VALUES (NEW.id, kind, NEW.state, NEW.state, NEW.recalled, detail, NEW.changed_by, NEW.updated_at);
 	END IF;
 	RETURN NULL;
 END
@@ -347,12 +358,23 @@ CREATE TRIGGER market_events_append_only BEFORE UPDATE OR DELETE ON robot_regist
 -- recalls
 ------------------------------------------------------------------------
 
--- The detail the log trigger records for the next change, in this
--- transaction; cleared by passing NULL.
+-- The detail the log records for the next changes in this transaction;
+-- cleared by passing NULL.
 CREATE FUNCTION robot_registry.set_detail(detail jsonb) RETURNS void
 	LANGUAGE sql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$ SELECT set_config('robot_registry.detail', coalesce(detail::text, ''), true) $fn$;
+
+-- For administrators and the registry's triggers: the actor the next
+-- changes are made for, and their detail; NULLs clear both.  Ignored for
+-- everyone else, whose changes are always their own.
+CREATE FUNCTION robot_registry.act_as(actor name, detail jsonb) RETURNS void
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT set_config('robot_registry.actor', coalesce(actor::text, ''), true),
+		       robot_registry.set_detail(detail)
+	$fn$;
 
 -- Opening a recall flags every robot it covers that is still in service.
 CREATE FUNCTION robot_registry.recall_opened() RETURNS trigger
@@ -369,11 +391,11 @@ BEGIN
 	SELECT NEW.recall_id, r.id FROM robot_registry.robots r
 	 WHERE r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high
 	   AND r.state NOT IN ('recycled', 'retired');
-	PERFORM robot_registry.set_detail(jsonb_build_object('recall_id', NEW.recall_id, 'reason', NEW.reason));
-	UPDATE robot_registry.robots r SET recalled = true, changed_by = NEW.opened_by
+	PERFORM robot_registry.act_as(NEW.opened_by, jsonb_build_object('recall_id', NEW.recall_id, 'reason', NEW.reason));
+	UPDATE robot_registry.robots r SET recalled = true
 	 WHERE r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high
 	   AND r.state NOT IN ('recycled', 'retired') AND NOT r.recalled;
-	PERFORM robot_registry.set_detail(NULL);
+	PERFORM robot_registry.act_as(NULL, NULL);
 	RETURN NULL;
 END
 $fn$;
@@ -387,14 +409,14 @@ CREATE FUNCTION robot_registry.release_robots(robots @extschema@.robot_id[], act
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	PERFORM robot_registry.set_detail(detail);
-	UPDATE robot_registry.robots r SET recalled = false, changed_by = actor
+	PERFORM robot_registry.act_as(actor, detail);
+	UPDATE robot_registry.robots r SET recalled = false
 	 WHERE r.id OPERATOR(@extschema@.=) ANY (robots) AND r.recalled
 	   AND NOT EXISTS (SELECT 1 FROM robot_registry.recall_robots rr
 	                     JOIN robot_registry.recalls c USING (recall_id)
 	                    WHERE rr.robot_id OPERATOR(@extschema@.=) r.id
 	                      AND rr.remedied_at IS NULL AND c.closed_at IS NULL);
-	PERFORM robot_registry.set_detail(NULL);
+	PERFORM robot_registry.act_as(NULL, NULL);
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.release_robots(@extschema@.robot_id[], name, jsonb) FROM PUBLIC;
@@ -551,8 +573,17 @@ CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @ext
 	AS $fn$
 DECLARE
 	moved robot_registry.robots;
+	current_state @extschema@.robot_state;
 BEGIN
-	IF to_state IN ('sold', 'deployed') THEN
+	-- lock the robot first: its moves are serialised, and a refused actor
+	-- hears so before anything is written
+	SELECT r.state INTO current_state FROM robot_registry.robots r
+	 WHERE r.id OPERATOR(@extschema@.=) transition.id FOR UPDATE;
+	IF NOT robot_registry.is_administrator() THEN
+		PERFORM robot_registry.check_move(transition.id, coalesce(current_state, transition.to_state),
+		                                  transition.to_state);
+	END IF;
+	IF current_state IS DISTINCT FROM to_state AND to_state IN ('sold', 'deployed') THEN
 		INSERT INTO robot_registry.market_events (robot_id, kind, party, detail)
 		VALUES (transition.id, CASE to_state WHEN 'sold' THEN 'sale' ELSE 'deployment' END,
 		        transition.detail ->> 'party', transition.detail);
@@ -703,11 +734,14 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			       CASE WHEN c.prev_hash IS DISTINCT FROM c.expected_prev
 			            THEN 'prev_hash does not match the previous event: an event was removed or inserted'
 			            WHEN c.hash IS DISTINCT FROM robot_registry.event_hash(ROW(c.event_id, c.robot_id, c.kind,
-			                 c.from_state, c.to_state, c.detail, c.actor, c.at, c.prev_hash, c.hash)::robot_registry.events)
+			                 c.from_state, c.to_state, c.recalled, c.detail, c.actor, c.at, c.prev_hash,
+			                 c.hash)::robot_registry.events)
 			            THEN 'hash does not match the event: it was altered'
-			            WHEN c.is_last AND c.to_state IS DISTINCT FROM
-			                 (SELECT r.state FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) c.robot_id)
-			            THEN 'the log ends before the robot''s current state: events are missing'
+			            WHEN c.is_last AND EXISTS (
+			                 SELECT 1 FROM robot_registry.robots r
+			                  WHERE r.id OPERATOR(@extschema@.=) c.robot_id
+			                    AND (r.state, r.recalled) IS DISTINCT FROM (c.to_state, c.recalled))
+			            THEN 'the log ends before the robot''s current state: its newest events are missing'
 			       END AS problem
 			  FROM chain c
 			UNION ALL
@@ -804,6 +838,9 @@ SELECT state, count(duration) AS completed_stays,
   FROM stays
  WHERE duration IS NOT NULL
  GROUP BY state;
+
+GRANT SELECT ON robot_registry.fleet_by_manufacturer, robot_registry.fleet_by_model,
+	robot_registry.open_recalls, robot_registry.rule_breaks, robot_registry.time_in_state TO PUBLIC;
 
 ------------------------------------------------------------------------
 -- a synthetic national registry, for demos and benchmarks
