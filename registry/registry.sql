@@ -203,7 +203,7 @@ CREATE FUNCTION robot_registry.refuse_change() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	RAISE EXCEPTION '% on %.% is not allowed: the event log is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+	RAISE EXCEPTION '% on %.% is not allowed: it is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
 		USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_history_immutable',
 		      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
 		      HINT = 'Record a new event instead.';
@@ -224,6 +224,15 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON robot_registry.events
 CREATE TRIGGER robots_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON robot_registry.robots
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.robot_lifecycle_guard();
 
+-- "a seller", "an operator"
+CREATE FUNCTION robot_registry.actor_name(kind robot_registry.actor_kind) RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT CASE WHEN left(kind::text, 1) IN ('a', 'e', 'i', 'o', 'u') THEN 'an ' ELSE 'a ' END
+		       || replace(kind::text, '_', ' ')
+	$fn$;
+
 -- May the calling actor make this move?  42501 when not.
 CREATE FUNCTION robot_registry.check_move(robot @extschema@.robot_id,
 	from_state @extschema@.robot_state, to_state @extschema@.robot_state)
@@ -241,14 +250,14 @@ BEGIN
 	END IF;
 	IF from_state IS NULL THEN
 		IF my_kind <> 'manufacturer' THEN
-			RAISE EXCEPTION 'a % may not register robots', replace(my_kind::text, '_', ' ')
+			RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
 				USING ERRCODE = 'insufficient_privilege';
 		END IF;
 	ELSIF from_state IS DISTINCT FROM to_state AND NOT EXISTS (
 		SELECT 1 FROM robot_registry.actor_moves m
 		 WHERE m.kind = my_kind AND m.from_state = check_move.from_state AND m.to_state = check_move.to_state) THEN
-		RAISE EXCEPTION 'a % may not move robot % from % to %',
-			replace(my_kind::text, '_', ' '), robot, from_state, to_state
+		RAISE EXCEPTION '% may not move robot % from % to %',
+			robot_registry.actor_name(my_kind), robot, from_state, to_state
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 END
