@@ -1,0 +1,113 @@
+-- pgTAP: the reference registry's structure, permissions and refusals
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION robotid;
+SELECT plan(45);
+
+SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registry');
+SELECT robot_registry_install();
+SELECT has_schema('robot_registry');
+SELECT tables_are('robot_registry', ARRAY['manufacturers', 'models', 'actors', 'actor_moves', 'robots',
+	'recalls', 'recall_robots', 'events', 'market_events']);
+SELECT views_are('robot_registry', ARRAY['fleet_by_manufacturer', 'fleet_by_model', 'open_recalls',
+	'rule_breaks', 'time_in_state']);
+SELECT has_function('robot_registry', 'register_robot', ARRAY['robot_id', 'text', 'text', 'robot_id', 'jsonb']);
+SELECT has_function('robot_registry', 'transition', ARRAY['robot_id', 'robot_state', 'jsonb']);
+SELECT has_function('robot_registry', 'open_recall', ARRAY['text', 'text', 'text', 'text']);
+SELECT has_function('robot_registry', 'remedy', ARRAY['robot_id', 'jsonb']);
+SELECT has_function('robot_registry', 'close_recall', ARRAY['bigint']);
+SELECT has_function('robot_registry', 'passport', ARRAY['robot_id']);
+SELECT has_function('robot_registry', 'verify', ARRAY['robot_id']);
+SELECT has_function('robot_registry', 'verify', ARRAY[]::name[]);
+SELECT trigger_is('robot_registry', 'robots', 'robots_lifecycle', 'public', 'robot_lifecycle_guard');
+SELECT trigger_is('robot_registry', 'market_events', 'market_events_guard', 'public', 'robot_market_guard');
+SELECT is((SELECT count(*)::int FROM pg_tables WHERE schemaname = 'robot_registry' AND NOT rowsecurity),
+	3, 'row-level security on all but the public catalogue tables');
+SELECT is((SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_tables
+            WHERE schemaname = 'robot_registry' AND NOT rowsecurity),
+	ARRAY['actor_moves', 'manufacturers', 'models'], 'the catalogue is public');
+SELECT ok((SELECT bool_and(reloptions @> ARRAY['security_invoker=true']) FROM pg_class
+            WHERE relnamespace = 'robot_registry'::regnamespace AND relkind = 'v'),
+	'every view runs with the reader''s row-level security');
+SELECT is((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'robot_registry'::regnamespace AND prosecdef
+            AND NOT proconfig::text[] @> ARRAY['search_path=pg_catalog, pg_temp']), 0,
+	'every SECURITY DEFINER function pins search_path');
+SELECT ok(NOT has_function_privilege('public', 'robot_registry_install()', 'EXECUTE'),
+	'PUBLIC may not install the registry');
+SELECT ok(NOT has_function_privilege('public', 'robot_registry.release_robots(robot_id[], name, jsonb)', 'EXECUTE'),
+	'PUBLIC may not release recalled robots directly');
+SELECT ok(NOT has_table_privilege('public', 'robot_registry.events', 'INSERT'), 'PUBLIC may not write the log');
+SELECT ok(NOT has_column_privilege('public', 'robot_registry.robots', 'recalled', 'UPDATE'),
+	'PUBLIC may not touch recall flags');
+
+-- a small registry and its actors
+INSERT INTO robot_registry.manufacturers VALUES ('860001', 'Tiangong Robotics'), ('860002', 'Huake Dynamics');
+INSERT INTO robot_registry.models (model_key, name) VALUES ('860001000001', 'Walker A1'), ('860002000001', 'Porter A1');
+CREATE ROLE tap_robotid_maker;
+CREATE ROLE tap_robotid_seller;
+CREATE ROLE tap_robotid_service;
+CREATE ROLE tap_robotid_regulator;
+CREATE ROLE tap_robotid_stranger;
+INSERT INTO robot_registry.actors VALUES ('tap_robotid_maker', 'manufacturer', '860001'),
+	('tap_robotid_seller', 'seller', NULL), ('tap_robotid_service', 'service_provider', NULL),
+	('tap_robotid_regulator', 'regulator', NULL);
+
+SET ROLE tap_robotid_maker;
+SELECT lives_ok($$SELECT robot_registry.register_robot('86000100000120260101000000001')$$, 'manufacturer registers its code');
+SELECT lives_ok($$SELECT robot_registry.register_robot('86000100000120260101000000002')$$, 'and another');
+SELECT throws_ok($$SELECT robot_registry.register_robot('86000200000120260101000000001')$$, '42501', NULL,
+	'but not another manufacturer''s');
+SELECT throws_ok($$SELECT robot_registry.register_robot('86000100000920260101000000001')$$, '23503', NULL,
+	'nor a model missing from the catalogue');
+RESET ROLE;
+
+SET ROLE tap_robotid_stranger;
+SELECT is((SELECT count(*)::int FROM robot_registry.robots), 0, 'an unmapped role sees no robots');
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'sold')$$, '42501',
+	'role tap_robotid_stranger is not a registry actor', 'and moves none');
+RESET ROLE;
+
+SET ROLE tap_robotid_seller;
+SELECT is((robot_registry.transition('86000100000120260101000000001', 'sold')).state, 'sold'::robot_state,
+	'a seller sells');
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$, '42501',
+	'a seller may not move robot 86000100000120260101000000001 from sold to deployed', 'but does not deploy');
+SELECT throws_ok($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000077', 'sale')$$,
+	'23514', 'robot 86000100000120260101000000077 is not registered', 'no sale without a code');
+RESET ROLE;
+
+SET ROLE tap_robotid_regulator;
+SELECT ok(robot_registry.open_recall('860001000001', 'tap recall') > 0, 'a regulator opens a recall');
+SELECT is((SELECT count(*)::int FROM robot_registry.robots WHERE recalled), 2, 'which flags both robots');
+RESET ROLE;
+
+SET ROLE tap_robotid_seller;
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000002', 'sold')$$, '23514',
+	'robot 86000100000120260101000000002 is under recall and cannot be sold or deployed', 'recall hold on a sale');
+RESET ROLE;
+
+SET ROLE tap_robotid_service;
+SELECT throws_ok($$SELECT robot_registry.remedy('86000100000120260101000000001')$$, '55000', NULL,
+	'no remedy outside maintenance or the factory');
+RESET ROLE;
+SET ROLE tap_robotid_maker;
+SELECT is((robot_registry.remedy('86000100000120260101000000002')).recalled, false,
+	'the manufacturer remedies a robot at the factory');
+RESET ROLE;
+
+-- the passport and the log
+SELECT is(robot_registry.passport('86000100000120260101000000001') ->> 'state', 'sold', 'passport: state');
+SELECT is(robot_registry.passport('86000100000120260101000000001') #>> '{manufacturer,name}', 'Tiangong Robotics',
+	'passport: manufacturer name');
+SELECT is(jsonb_array_length(robot_registry.passport('86000100000120260101000000001') -> 'history'), 3,
+	'passport: registered, sold, recalled');
+SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0, 'every chain verifies');
+SELECT is((SELECT count(*)::int FROM robot_registry.rule_breaks), 0, 'no history breaks a rule');
+SELECT throws_ok($$UPDATE robot_registry.events SET actor = 'someone else'$$, '23514', NULL, 'the log is append-only');
+SELECT throws_ok($$TRUNCATE robot_registry.events$$, '23514', NULL, 'and cannot be truncated');
+SELECT results_eq($$SELECT affected::int, remedied::int, outstanding::int FROM robot_registry.open_recalls$$,
+	$$VALUES (2, 1, 1)$$, 'open recalls count affected, remedied and outstanding');
+SELECT throws_ok($$DROP EXTENSION robotid$$, '2BP01', NULL, 'the extension cannot drop the registry silently');
+
+SELECT * FROM finish();
+ROLLBACK;
