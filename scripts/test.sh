@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build, start a throwaway
 # cluster, and run every test: C unit tests, a short fuzz run, pg_regress
-# and isolation specs (make installcheck), and pgTAP (pg_prove).
+# and isolation specs (make installcheck), pgTAP (pg_prove), and a dump and
+# restore of a populated registry.
 source "$(dirname "$0")/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -59,6 +60,14 @@ else
 	[ "$bad" -gt 0 ] || bad=1
 	count $(( ${total:-0} > bad ? ${total:-0} - bad : 0 )) "$bad"
 fi
+
+log "dump and restore of a populated registry"
+if bash test/dump_restore.sh > build/dump_restore.out 2>&1; then dr_ok=1; else dr_ok=0; fi
+cat build/dump_restore.out
+read -r dp df < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/dump_restore.out)
+dp=${dp:-0}; df=${df:-1}
+[ "$dr_ok" -eq 1 ] || [ "$df" -gt 0 ] || df=1
+count "$dp" "$df"
 
 stop_cluster
 echo
