@@ -2,6 +2,8 @@
 # Benchmarks, each on its own throwaway cluster:
 #   bash bench/run.sh type [rows] [rounds]      robot_id vs uuid, text, numeric
 #   bash bench/run.sh triggers [rows] [rounds]  the C triggers vs none and PL/pgSQL
+#   bash bench/run.sh registry [robots] [rounds] [seconds]
+#                                               pgbench: application functions vs bare SQL
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -20,6 +22,33 @@ case "$what" in
 		;;
 	triggers)
 		psql -X -q -v rows="${2:-1000000}" -v rounds="${3:-5}" -f bench/trigger_bench.sql
+		;;
+	registry)
+		robots=${2:-1000000}
+		rounds=${3:-3}
+		seconds=${4:-30}
+		psql -X -q -v robots="$robots" -f bench/registry_setup.sql
+		movable=$(psql -X -At -c "SELECT count(*) FROM bench_pool")
+		: > "$work/tps.txt"
+		for round in $(seq "$rounds"); do
+			for variant in app bare; do
+				user=postgres
+				[ "$variant" = app ] && user=bench_operator
+				tps=$(pgbench -n -U "$user" -c 2 -j 2 -T "$seconds" -D movable="$movable" \
+					-f "bench/registry_$variant.pgbench" 2>&1 |
+					sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p')
+				echo "round $round $variant: $tps tps"
+				echo "$variant $tps" >> "$work/tps.txt"
+			done
+		done
+		median() { grep "^$1 " "$work/tps.txt" | cut -d' ' -f2 | sort -g |
+			awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+		app=$(median app)
+		bare=$(median bare)
+		echo
+		echo "median tps: application functions $app, bare UPDATE + INSERT $bare," \
+			"ratio $(echo "$app $bare" | awk '{printf "%.2f", $1 / $2}')"
+		psql -X -q -f bench/registry_reads.sql
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2

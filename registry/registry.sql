@@ -110,7 +110,10 @@ COMMENT ON TABLE robot_registry.recall_robots IS 'the robots each recall affects
 
 CREATE TABLE robot_registry.events (
 	event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	robot_id @extschema@.robot_id NOT NULL REFERENCES robot_registry.robots,
+	-- no foreign key: robots are never deleted (robot_lifecycle_guard) and
+	-- only the registry's log trigger writes here, so the per-event probe
+	-- would buy nothing
+	robot_id @extschema@.robot_id NOT NULL,
 	kind text NOT NULL CHECK (kind IN ('registered', 'moved', 'recalled', 'remedied', 'recall closed')),
 	from_state @extschema@.robot_state,
 	to_state @extschema@.robot_state,
@@ -152,6 +155,17 @@ CREATE FUNCTION robot_registry.actor_manufacturer() RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$ SELECT manufacturer_key FROM robot_registry.actors WHERE role_name = current_user $fn$;
+
+-- Which robots the caller may see and move: 'all' for every mapped kind
+-- but manufacturers, a manufacturer's key for a manufacturer, NULL for an
+-- unmapped role.  One look-up per query in the policies below.
+CREATE FUNCTION robot_registry.actor_scope() RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT CASE WHEN kind = 'manufacturer' THEN manufacturer_key ELSE 'all' END
+		  FROM robot_registry.actors WHERE role_name = current_user
+	$fn$;
 
 -- The registry's owner (and its members, and superusers) administer it and
 -- are not actors: they bypass row-level security as table owners do.
@@ -233,7 +247,8 @@ CREATE FUNCTION robot_registry.actor_name(kind robot_registry.actor_kind) RETURN
 		       || replace(kind::text, '_', ' ')
 	$fn$;
 
--- May the calling actor make this move?  42501 when not.
+-- May the calling actor make this move (from_state NULL: register)?  42501
+-- when not.
 CREATE FUNCTION robot_registry.check_move(robot @extschema@.robot_id,
 	from_state @extschema@.robot_state, to_state @extschema@.robot_state)
 	RETURNS void
@@ -241,21 +256,25 @@ CREATE FUNCTION robot_registry.check_move(robot @extschema@.robot_id,
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 DECLARE
-	my_kind robot_registry.actor_kind := robot_registry.actor_kind();
+	my_kind robot_registry.actor_kind;
+	allowed boolean;
 BEGIN
+	SELECT a.kind,
+	       CASE WHEN check_move.from_state IS NULL THEN a.kind = 'manufacturer'
+	            ELSE check_move.from_state = check_move.to_state OR m.kind IS NOT NULL END
+	  INTO my_kind, allowed
+	  FROM robot_registry.actors a
+	  LEFT JOIN robot_registry.actor_moves m
+	    ON m.kind = a.kind AND m.from_state = check_move.from_state AND m.to_state = check_move.to_state
+	 WHERE a.role_name = current_user;
 	IF my_kind IS NULL THEN
 		RAISE EXCEPTION 'role % is not a registry actor', current_user
 			USING ERRCODE = 'insufficient_privilege',
 			      HINT = 'An administrator maps roles in robot_registry.actors.';
-	END IF;
-	IF from_state IS NULL THEN
-		IF my_kind <> 'manufacturer' THEN
-			RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
-				USING ERRCODE = 'insufficient_privilege';
-		END IF;
-	ELSIF from_state IS DISTINCT FROM to_state AND NOT EXISTS (
-		SELECT 1 FROM robot_registry.actor_moves m
-		 WHERE m.kind = my_kind AND m.from_state = check_move.from_state AND m.to_state = check_move.to_state) THEN
+	ELSIF NOT allowed AND from_state IS NULL THEN
+		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
+			USING ERRCODE = 'insufficient_privilege';
+	ELSIF NOT allowed THEN
 		RAISE EXCEPTION '% may not move robot % from % to %',
 			robot_registry.actor_name(my_kind), robot, from_state, to_state
 			USING ERRCODE = 'insufficient_privilege';
@@ -272,7 +291,10 @@ CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	IF robot_registry.is_administrator() THEN
+	-- actors are the common case: one look-up of the mapping; a role that
+	-- is not mapped is refused unless it administers the registry
+	IF NOT EXISTS (SELECT 1 FROM robot_registry.actors WHERE role_name = current_user)
+	   AND robot_registry.is_administrator() THEN
 		NEW.changed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), current_user);
 		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
 			NEW.updated_at := now();
@@ -340,6 +362,13 @@ BEGIN
 	IF NEW.state IS DISTINCT FROM OLD.state THEN
 		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
 		VALUES (NEW.id, 'moved', OLD.state, NEW.state, OLD.recalled, detail, NEW.changed_by, NEW.updated_at);
+		-- a sale or deployment is a market event, and robot_market_guard
+		-- checks it like any other
+		IF NEW.state IN ('sold', 'deployed') THEN
+			INSERT INTO robot_registry.market_events (robot_id, kind, party, detail, recorded_by, at)
+			VALUES (NEW.id, CASE NEW.state WHEN 'sold' THEN 'sale' ELSE 'deployment' END,
+			        detail ->> 'party', detail, NEW.changed_by, NEW.updated_at);
+		END IF;
 	END IF;
 	IF NEW.recalled IS DISTINCT FROM OLD.recalled THEN
 		kind := CASE WHEN NEW.recalled THEN 'recalled'
@@ -486,17 +515,13 @@ GRANT INSERT (id, state, refurbished_from, owner_name, location) ON robot_regist
 GRANT UPDATE (state, owner_name, location) ON robot_registry.robots TO PUBLIC;
 -- manufacturers see their own codes, every other actor the whole fleet
 CREATE POLICY robots_read ON robot_registry.robots FOR SELECT USING (
-	(SELECT robot_registry.actor_kind()) IS NOT NULL
-	AND ((SELECT robot_registry.actor_kind()) <> 'manufacturer'
-	     OR @extschema@.robot_id_manufacturer_key(id) = (SELECT robot_registry.actor_manufacturer())));
+	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
 CREATE POLICY robots_register ON robot_registry.robots FOR INSERT WITH CHECK (
 	(SELECT robot_registry.actor_kind()) = 'manufacturer'
 	AND @extschema@.robot_id_manufacturer_key(id) = (SELECT robot_registry.actor_manufacturer()));
--- which move each kind may make is checked by check_actor()
+-- the same robots; which move each kind may make is checked by check_actor()
 CREATE POLICY robots_move ON robot_registry.robots FOR UPDATE USING (
-	(SELECT robot_registry.actor_kind()) IN ('seller', 'operator', 'service_provider', 'recycler')
-	OR ((SELECT robot_registry.actor_kind()) = 'manufacturer'
-	    AND @extschema@.robot_id_manufacturer_key(id) = (SELECT robot_registry.actor_manufacturer())));
+	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
 
 ALTER TABLE robot_registry.events ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON robot_registry.events TO PUBLIC;
@@ -508,10 +533,14 @@ GRANT SELECT ON robot_registry.market_events TO PUBLIC;
 GRANT INSERT (robot_id, kind, party, detail) ON robot_registry.market_events TO PUBLIC;
 CREATE POLICY market_read ON robot_registry.market_events FOR SELECT USING (
 	EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
+-- moves record their market events themselves; a direct record is a sale by
+-- a seller or manufacturer, a deployment by an operator or service provider
 CREATE POLICY market_record ON robot_registry.market_events FOR INSERT WITH CHECK (
 	recorded_by = current_user
-	AND ((kind = 'sale' AND (SELECT robot_registry.actor_kind()) IN ('seller', 'manufacturer'))
-	     OR (kind = 'deployment' AND (SELECT robot_registry.actor_kind()) IN ('operator', 'service_provider'))));
+	AND kind = ANY (CASE (SELECT robot_registry.actor_kind())
+	                WHEN 'seller' THEN ARRAY['sale'] WHEN 'manufacturer' THEN ARRAY['sale']
+	                WHEN 'operator' THEN ARRAY['deployment'] WHEN 'service_provider' THEN ARRAY['deployment']
+	                END));
 
 ALTER TABLE robot_registry.recalls ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON robot_registry.recalls TO PUBLIC;
@@ -571,9 +600,8 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.register_robot(@extschema@.robot_id, text, text, @extschema@.robot_id, jsonb)
 	IS 'register a new robot as manufactured; its manufacturer and model must be in the catalogue';
 
--- Moving into sold or deployed is a market event, checked by
--- robot_market_guard before the robot's row changes.  detail may carry
--- owner, location and party.
+-- The log records the move, and a move into sold or deployed as a market
+-- event too.  detail may carry owner, location and party.
 CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @extschema@.robot_state,
 	detail jsonb DEFAULT '{}')
 	RETURNS robot_registry.robots
@@ -582,30 +610,21 @@ CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @ext
 	AS $fn$
 DECLARE
 	moved robot_registry.robots;
-	current_state @extschema@.robot_state;
 BEGIN
-	-- lock the robot first: its moves are serialised, and a refused actor
-	-- hears so before anything is written
-	SELECT r.state INTO current_state FROM robot_registry.robots r
-	 WHERE r.id OPERATOR(@extschema@.=) transition.id FOR UPDATE;
-	IF NOT robot_registry.is_administrator() THEN
-		PERFORM robot_registry.check_move(transition.id, coalesce(current_state, transition.to_state),
-		                                  transition.to_state);
-	END IF;
-	IF current_state IS DISTINCT FROM to_state AND to_state IN ('sold', 'deployed') THEN
-		INSERT INTO robot_registry.market_events (robot_id, kind, party, detail)
-		VALUES (transition.id, CASE to_state WHEN 'sold' THEN 'sale' ELSE 'deployment' END,
-		        transition.detail ->> 'party', transition.detail);
-	END IF;
 	PERFORM robot_registry.set_detail(transition.detail);
 	UPDATE robot_registry.robots r
 	   SET state = transition.to_state,
 	       owner_name = coalesce(transition.detail ->> 'owner', r.owner_name),
 	       location = coalesce(transition.detail ->> 'location', r.location)
 	 WHERE r.id OPERATOR(@extschema@.=) transition.id
-	RETURNING * INTO moved;
+	RETURNING r.* INTO moved;
 	PERFORM robot_registry.set_detail(NULL);
 	IF moved IS NULL THEN
+		IF robot_registry.actor_scope() IS NULL AND NOT robot_registry.is_administrator() THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		END IF;
 		RAISE EXCEPTION 'robot % is not registered, or not yours to move', transition.id
 			USING ERRCODE = 'no_data_found';
 	END IF;
@@ -917,16 +936,12 @@ BEGIN
 		  JOIN robot_registry.manufacturers mf
 		    ON mf.manufacturer_key = @extschema@.robot_id_manufacturer_key(b.id);
 
-		-- sold, mostly, and recorded as a sale
+		-- sold, mostly (the log records each sale as a market event)
 		PERFORM robot_registry.set_detail('{"channel": "dealer"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'sold', owner_name = 'customer ' || (hashtext(r.id::text) & 65535),
 		       updated_at = r.updated_at + interval '1 day' * (5 + 55 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND random() < 0.85;
-		INSERT INTO robot_registry.market_events (robot_id, kind, party, at)
-		SELECT r.id, 'sale', r.owner_name, r.updated_at
-		  FROM robot_registry.robots r JOIN demo_batch b ON r.id OPERATOR(@extschema@.=) b.id
-		 WHERE r.state = 'sold';
 		-- deployed
 		PERFORM robot_registry.set_detail('{"site": "customer premises"}');
 		UPDATE robot_registry.robots r

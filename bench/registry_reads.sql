@@ -1,0 +1,34 @@
+-- Reads that must come from indexes: one passport, the fleet of one model.
+\set ON_ERROR_STOP on
+\pset footer off
+SELECT id AS probe FROM bench_pool WHERE n = 1 \gset
+\echo == plans of the passport's look-ups and of the fleet of one model
+EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.robots WHERE id = :'probe';
+EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.events WHERE robot_id = :'probe' ORDER BY event_id;
+EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001';
+\echo == timings, as the registry's operator role (row-level security on)
+SET ROLE bench_operator;
+CREATE TEMP TABLE timings (what text, ms float8);
+DO $$
+DECLARE
+	t0 timestamptz;
+	ids robot_id[] := ARRAY(SELECT id FROM bench_pool WHERE n % 997 = 0 LIMIT 1000);
+	i int;
+	j jsonb;
+	models text[] := ARRAY(SELECT model_key FROM robot_registry.models ORDER BY model_key);
+BEGIN
+	FOR round IN 1..5 LOOP
+		t0 := clock_timestamp();
+		FOR i IN 1..array_length(ids, 1) LOOP
+			j := robot_registry.passport(ids[i]);
+		END LOOP;
+		INSERT INTO timings VALUES ('passport of one robot', 1000 * extract(epoch FROM clock_timestamp() - t0) / array_length(ids, 1));
+		t0 := clock_timestamp();
+		FOR i IN 1..array_length(models, 1) LOOP
+			PERFORM * FROM robot_registry.fleet_by_model WHERE model_key = models[i];
+		END LOOP;
+		INSERT INTO timings VALUES ('fleet_by_model of one model', 1000 * extract(epoch FROM clock_timestamp() - t0) / array_length(models, 1));
+	END LOOP;
+END
+$$;
+SELECT what, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3) AS median_ms FROM timings GROUP BY what ORDER BY what;
