@@ -19,16 +19,16 @@ SELECT row_number() OVER (ORDER BY id), id FROM robot_registry.robots
  WHERE state IN ('sold', 'deployed', 'maintenance') AND NOT recalled;
 GRANT SELECT ON bench_pool TO bench_operator;
 
-CREATE TABLE bare_robots (LIKE robot_registry.robots INCLUDING DEFAULTS);
-ALTER TABLE bare_robots ADD PRIMARY KEY (id);
-INSERT INTO bare_robots SELECT * FROM robot_registry.robots;
-CREATE TABLE bare_events (
-	event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	robot_id robot_id NOT NULL, kind text NOT NULL, from_state robot_state, to_state robot_state,
-	detail jsonb NOT NULL DEFAULT '{}', actor name NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
-INSERT INTO bare_events (robot_id, kind, from_state, to_state, detail, actor, at)
-SELECT robot_id, kind, from_state, to_state, detail, actor, at FROM robot_registry.events;
-CREATE INDEX ON bare_events (robot_id, event_id);
+-- same columns, defaults and indexes; no triggers, no policies
+CREATE TABLE bare_robots (LIKE robot_registry.robots INCLUDING ALL);
+INSERT INTO bare_robots (id, state, recalled, refurbished_from, owner_name, location,
+	registered_at, updated_at, changed_by)
+SELECT id, state, recalled, refurbished_from, owner_name, location, registered_at, updated_at, changed_by
+  FROM robot_registry.robots;
+CREATE TABLE bare_events (LIKE robot_registry.events INCLUDING ALL);
+ALTER TABLE bare_events ALTER hash DROP NOT NULL;
+INSERT INTO bare_events OVERRIDING SYSTEM VALUE SELECT * FROM robot_registry.events;
+SELECT setval(pg_get_serial_sequence('bare_events', 'event_id'), (SELECT max(event_id) FROM bare_events)) \gset ignored_
 VACUUM ANALYZE bench_pool, bare_robots, bare_events;
 SELECT count(*) AS robots, (SELECT count(*) FROM robot_registry.events) AS events,
        (SELECT count(*) FROM bench_pool) AS movable FROM robot_registry.robots;

@@ -147,35 +147,52 @@ COMMENT ON TABLE robot_registry.market_events IS 'sales and deployments; no code
 -- The caller's actor kind and manufacturer key.  SECURITY INVOKER on
 -- purpose: current_user must be the caller, and the actors table shows
 -- each role only its own mapping.
+--
+-- These helpers are PL/pgSQL, not SQL, on purpose: PostgreSQL plans a SQL
+-- function's query again in every statement that calls it, while PL/pgSQL
+-- keeps its plans for the session, and the policies call them in every
+-- statement.
 CREATE FUNCTION robot_registry.actor_kind() RETURNS robot_registry.actor_kind
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	AS $fn$ SELECT kind FROM robot_registry.actors WHERE role_name = current_user $fn$;
+	AS $fn$
+BEGIN
+	RETURN (SELECT kind FROM robot_registry.actors WHERE role_name = current_user);
+END
+$fn$;
 CREATE FUNCTION robot_registry.actor_manufacturer() RETURNS text
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	AS $fn$ SELECT manufacturer_key FROM robot_registry.actors WHERE role_name = current_user $fn$;
+	AS $fn$
+BEGIN
+	RETURN (SELECT manufacturer_key FROM robot_registry.actors WHERE role_name = current_user);
+END
+$fn$;
 
 -- Which robots the caller may see and move: 'all' for every mapped kind
 -- but manufacturers, a manufacturer's key for a manufacturer, NULL for an
 -- unmapped role.  One look-up per query in the policies below.
 CREATE FUNCTION robot_registry.actor_scope() RETURNS text
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT CASE WHEN kind = 'manufacturer' THEN manufacturer_key ELSE 'all' END
-		  FROM robot_registry.actors WHERE role_name = current_user
-	$fn$;
+BEGIN
+	RETURN (SELECT CASE WHEN kind = 'manufacturer' THEN manufacturer_key ELSE 'all' END
+	          FROM robot_registry.actors WHERE role_name = current_user);
+END
+$fn$;
 
 -- The registry's owner (and its members, and superusers) administer it and
 -- are not actors: they bypass row-level security as table owners do.
 CREATE FUNCTION robot_registry.is_administrator() RETURNS boolean
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT pg_has_role(current_user, nspowner, 'USAGE')
-		  FROM pg_namespace WHERE nspname = 'robot_registry'
-	$fn$;
+BEGIN
+	RETURN (SELECT pg_has_role(current_user, nspowner, 'USAGE')
+	          FROM pg_namespace WHERE nspname = 'robot_registry');
+END
+$fn$;
 
 ------------------------------------------------------------------------
 -- the event log: append-only and hash-chained per robot
@@ -247,61 +264,49 @@ CREATE FUNCTION robot_registry.actor_name(kind robot_registry.actor_kind) RETURN
 		       || replace(kind::text, '_', ' ')
 	$fn$;
 
--- May the calling actor make this move (from_state NULL: register)?  42501
--- when not.
-CREATE FUNCTION robot_registry.check_move(robot @extschema@.robot_id,
-	from_state @extschema@.robot_state, to_state @extschema@.robot_state)
-	RETURNS void
-	LANGUAGE plpgsql STABLE
-	SET search_path = pg_catalog, pg_temp
-	AS $fn$
-DECLARE
-	my_kind robot_registry.actor_kind;
-	allowed boolean;
-BEGIN
-	SELECT a.kind,
-	       CASE WHEN check_move.from_state IS NULL THEN a.kind = 'manufacturer'
-	            ELSE check_move.from_state = check_move.to_state OR m.kind IS NOT NULL END
-	  INTO my_kind, allowed
-	  FROM robot_registry.actors a
-	  LEFT JOIN robot_registry.actor_moves m
-	    ON m.kind = a.kind AND m.from_state = check_move.from_state AND m.to_state = check_move.to_state
-	 WHERE a.role_name = current_user;
-	IF my_kind IS NULL THEN
-		RAISE EXCEPTION 'role % is not a registry actor', current_user
-			USING ERRCODE = 'insufficient_privilege',
-			      HINT = 'An administrator maps roles in robot_registry.actors.';
-	ELSIF NOT allowed AND from_state IS NULL THEN
-		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
-			USING ERRCODE = 'insufficient_privilege';
-	ELSIF NOT allowed THEN
-		RAISE EXCEPTION '% may not move robot % from % to %',
-			robot_registry.actor_name(my_kind), robot, from_state, to_state
-			USING ERRCODE = 'insufficient_privilege';
-	END IF;
-END
-$fn$;
-
--- As the caller: what this actor may do, and who did it.  Administrators
--- (and the registry's own triggers, which run as its owner) name the actor
--- they act for with robot_registry.act_as(), and may date an import of
--- history through updated_at.
+-- As the caller: what this actor may do, and who did it.  One look-up of
+-- the caller's mapping and the move: this runs on every registry write.
+-- Administrators (and the registry's own triggers, which run as its owner)
+-- are not mapped; they name the actor they act for with
+-- robot_registry.act_as(), and may date an import of history through
+-- updated_at.
 CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
+DECLARE
+	old_state @extschema@.robot_state := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
+	my_kind robot_registry.actor_kind;
+	allowed boolean;
 BEGIN
-	-- actors are the common case: one look-up of the mapping; a role that
-	-- is not mapped is refused unless it administers the registry
-	IF NOT EXISTS (SELECT 1 FROM robot_registry.actors WHERE role_name = current_user)
-	   AND robot_registry.is_administrator() THEN
+	SELECT a.kind,
+	       CASE WHEN old_state IS NULL THEN a.kind = 'manufacturer'
+	            ELSE old_state = NEW.state OR m.kind IS NOT NULL END
+	  INTO my_kind, allowed
+	  FROM robot_registry.actors a
+	  LEFT JOIN robot_registry.actor_moves m
+	    ON m.kind = a.kind AND m.from_state = old_state AND m.to_state = NEW.state
+	 WHERE a.role_name = current_user;
+	IF my_kind IS NULL THEN
+		IF NOT robot_registry.is_administrator() THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		END IF;
 		NEW.changed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), current_user);
 		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
 			NEW.updated_at := now();
 		END IF;
 		RETURN NEW;
 	END IF;
-	PERFORM robot_registry.check_move(NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state);
+	IF NOT allowed AND old_state IS NULL THEN
+		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
+			USING ERRCODE = 'insufficient_privilege';
+	ELSIF NOT allowed THEN
+		RAISE EXCEPTION '% may not move robot % from % to %',
+			robot_registry.actor_name(my_kind), NEW.id, old_state, NEW.state
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
 	NEW.changed_by := current_user;
 	NEW.updated_at := now();
 	IF TG_OP = 'INSERT' THEN
@@ -611,14 +616,18 @@ CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @ext
 DECLARE
 	moved robot_registry.robots;
 BEGIN
-	PERFORM robot_registry.set_detail(transition.detail);
+	IF transition.detail <> '{}' THEN
+		PERFORM robot_registry.set_detail(transition.detail);
+	END IF;
 	UPDATE robot_registry.robots r
 	   SET state = transition.to_state,
 	       owner_name = coalesce(transition.detail ->> 'owner', r.owner_name),
 	       location = coalesce(transition.detail ->> 'location', r.location)
 	 WHERE r.id OPERATOR(@extschema@.=) transition.id
 	RETURNING r.* INTO moved;
-	PERFORM robot_registry.set_detail(NULL);
+	IF transition.detail <> '{}' THEN
+		PERFORM robot_registry.set_detail(NULL);
+	END IF;
 	IF moved IS NULL THEN
 		IF robot_registry.actor_scope() IS NULL AND NOT robot_registry.is_administrator() THEN
 			RAISE EXCEPTION 'role % is not a registry actor', current_user

@@ -237,6 +237,8 @@ SELECT pg_temp.try($$CALL robot_registry.generate_demo(10)$$);
 RESET ROLE;
 SELECT pg_temp.try($$CALL robot_registry.generate_demo(0)$$);
 
+SET client_min_messages = warning;
 DROP SCHEMA robot_registry CASCADE;
+RESET client_min_messages;
 DROP ROLE regress_robotid_maker1, regress_robotid_maker2, regress_robotid_seller, regress_robotid_operator,
 	regress_robotid_service, regress_robotid_recycler, regress_robotid_regulator, regress_robotid_nobody;
