@@ -35,10 +35,10 @@ build:
 
 UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -I$(srcdir)/src
 
-build/test_rid_core: test/unit/test_rid_core.c src/rid_core.c src/rid_core.h | build
+build/test_rid_core: test/unit/test_rid_core.c test/unit/tap.h src/rid_core.c src/rid_core.h | build
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_rid_core.c src/rid_core.c
 
-build/test_lifecycle_core: test/unit/test_lifecycle_core.c src/lifecycle_core.c src/lifecycle_core.h | build
+build/test_lifecycle_core: test/unit/test_lifecycle_core.c test/unit/tap.h src/lifecycle_core.c src/lifecycle_core.h | build
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_lifecycle_core.c src/lifecycle_core.c
 
 UNIT_TESTS = build/test_rid_core build/test_lifecycle_core

@@ -1,19 +1,6 @@
 -- robot_market_guard: no code, no market access.
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	state text; con text; tab text; sch text; msg text; det text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, con = CONSTRAINT_NAME,
-		tab = TABLE_NAME, sch = SCHEMA_NAME, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN concat_ws(' ', state, 'constraint=' || nullif(con, ''),
-	                 'table=' || nullif(sch, '') || '.' || nullif(tab, ''),
-	                 msg, '(' || nullif(det, '') || ')');
-END
-$$;
+\ir include/try.sql
 
 CREATE SCHEMA registry;
 CREATE TABLE registry.robots (

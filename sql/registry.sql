@@ -1,18 +1,7 @@
 -- The reference registry: installation, catalogue, application functions,
 -- recalls, the hash-chained log, views, and every actor kind with real roles.
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	state text; con text; msg text;
-BEGIN
-	EXECUTE sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, con = CONSTRAINT_NAME, msg = MESSAGE_TEXT;
-	RETURN concat_ws(' ', state, nullif(con, '')) || ': ' || msg;
-END
-$$;
-GRANT EXECUTE ON FUNCTION pg_temp.try(text) TO PUBLIC;
+\ir include/try.sql
 
 -- installed on request, once, as ordinary objects
 SELECT count(*) AS registry_tables_before FROM pg_tables WHERE schemaname = 'robot_registry';

@@ -6,17 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
+#include "tap.h"
 
-static void
-check(int ok, const char *what)
-{
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests_run, what);
-}
 
 #define M RID_STATE_MANUFACTURED
 #define S RID_STATE_SOLD
@@ -106,7 +97,5 @@ main(void)
 		  strcmp(rid_rule_constraint(RID_RULE_HISTORY_IMMUTABLE), "robot_history_immutable") == 0,
 		  "constraint names");
 
-	printf("1..%d\n", tests_run);
-	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);
-	return tests_failed == 0 ? 0 : 1;
+	return tap_finish();
 }

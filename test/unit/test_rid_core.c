@@ -7,17 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
+#include "tap.h"
 
-static void
-check(int ok, const char *what)
-{
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests_run, what);
-}
 
 static rid_code
 parse_ok(const char *text)
@@ -401,7 +392,5 @@ main(void)
 	test_prefix();
 	test_decimal();
 	test_abbreviation();
-	printf("1..%d\n", tests_run);
-	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);
-	return tests_failed == 0 ? 0 : 1;
+	return tap_finish();
 }
