@@ -51,12 +51,12 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	registry_oid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(args[0].value)),
 									AccessShareLock, false);
 	registry = table_open(registry_oid, AccessShareLock);
-	if (registry->rd_rel->relkind != RELKIND_RELATION &&
-		registry->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	if (registry->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("registry \"%s\" of trigger \"%s\" is not a table",
-						args[0].value, trigdata->tg_trigger->tgname)));
+						args[0].value, trigdata->tg_trigger->tgname),
+				 errdetail("The registry must be a plain table; views and partitioned tables cannot be probed through one unique index.")));
 	guard_lookup_init(&entry->lookup, registry, &args[2], &args[3], &args[4],
 					  &entry->types, MARKET_GUARD);
 	entry->has_lookup = true;
