@@ -2,7 +2,7 @@
 \set ON_ERROR_STOP on
 \pset footer off
 SELECT id AS probe FROM bench_pool WHERE n = 1 \gset
-\echo == plans of the passport's look-ups and of the fleet of one model
+\echo == plans: the look-ups of a passport, and the fleet of one model
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.robots WHERE id = :'probe';
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.events WHERE robot_id = :'probe' ORDER BY event_id;
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001';

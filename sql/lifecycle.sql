@@ -1,7 +1,7 @@
 -- Lifecycle states, legal moves, and robot_lifecycle_guard on a table with
 -- default column names and on one with renamed columns.
 
-\ir include/try.sql
+\i sql/include/try.sql
 
 SELECT enum_range(NULL::robot_state);
 SELECT * FROM robot_state_transitions();

@@ -1,6 +1,6 @@
 -- robot_market_guard: no code, no market access.
 
-\ir include/try.sql
+\i sql/include/try.sql
 
 CREATE SCHEMA registry;
 CREATE TABLE registry.robots (

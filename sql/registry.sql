@@ -1,7 +1,7 @@
 -- The reference registry: installation, catalogue, application functions,
 -- recalls, the hash-chained log, views, and every actor kind with real roles.
 
-\ir include/try.sql
+\i sql/include/try.sql
 
 -- installed on request, once, as ordinary objects
 SELECT count(*) AS registry_tables_before FROM pg_tables WHERE schemaname = 'robot_registry';
