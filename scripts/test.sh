@@ -8,6 +8,7 @@ cd "$ROBOTID_ROOT"
 
 ensure_packages
 build_and_install
+mkdir -p build
 
 passed=0
 failed=0
