@@ -441,3 +441,40 @@ guard_format_id(Datum value, bool isnull, char *buf)
 	robot_id_decode(DatumGetRobotIdP(value), &code);
 	rid_format(&code, buf);
 }
+
+/*
+ * The message of a broken rule both triggers report alike; NULL for the
+ * rules whose message depends on the write.
+ */
+char *
+guard_rule_message(rid_rule rule, const char *code)
+{
+	switch (rule)
+	{
+		case RID_RULE_NO_REFURBISHMENT:
+			return psprintf("robot %s is scrapped and cannot return to the market", code);
+		case RID_RULE_RECALL_HOLD:
+			return psprintf("robot %s is under recall and cannot be sold or deployed", code);
+		case RID_RULE_NO_CODE_NO_MARKET:
+			return psprintf("robot %s is not registered", code);
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * Report a broken rule: 23514 with the schema, the table and the rule's
+ * constraint name set, so that a driver tells the rules apart.
+ */
+void
+guard_violation(Relation rel, rid_rule rule, const char *message,
+				const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg_internal("%s", message),
+			 detail ? errdetail_internal("%s", detail) : 0,
+			 hint ? errhint("%s", hint) : 0,
+			 errtableconstraint(rel, rid_rule_constraint(rule))));
+	pg_unreachable();
+}

@@ -83,5 +83,8 @@ extern bool guard_lookup_robot(const GuardLookup *lookup,
 							   rid_state *state, bool *recalled);
 extern rid_state guard_state(const GuardTypes *types, Datum value, bool isnull);
 extern void guard_format_id(Datum value, bool isnull, char *buf);
+extern char *guard_rule_message(rid_rule rule, const char *code);
+extern void guard_violation(Relation rel, rid_rule rule, const char *message,
+							const char *detail, const char *hint) pg_attribute_noreturn();
 
 #endif							/* GUARD_H */

@@ -139,12 +139,11 @@ check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
 		rid_check_source(state) == RID_RULE_OK)
 		return;
 	guard_format_id(source, false, source_code);
-	ereport(ERROR,
-			(errcode(ERRCODE_CHECK_VIOLATION),
-			 errmsg("robot %s cannot be rebuilt from scrapped robot %s", code, source_code),
-			 errdetail("Robot %s is %s; refurbished robots made from scrapped units may not return to the market.",
-					   source_code, rid_state_label(state)),
-			 errtableconstraint(rel, rid_rule_constraint(RID_RULE_NO_REFURBISHMENT))));
+	guard_violation(rel, RID_RULE_NO_REFURBISHMENT,
+					psprintf("robot %s cannot be rebuilt from scrapped robot %s", code, source_code),
+					psprintf("Robot %s is %s; refurbished robots made from scrapped units may not return to the market.",
+							 source_code, rid_state_label(state)),
+					NULL);
 }
 
 static rid_state
@@ -160,36 +159,29 @@ static void
 report_move(Relation rel, rid_rule rule, const char *code, rid_state from,
 			rid_state to)
 {
+	const char *from_label = rid_state_label(from);
+	const char *to_label = rid_state_label(to);
+
 	switch (rule)
 	{
 		case RID_RULE_OK:
 			return;
 		case RID_RULE_NO_REFURBISHMENT:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s is scrapped and cannot return to the market", code),
-					 errdetail("It is %s and cannot move to %s; the only move left is to retired.",
-							   rid_state_label(from), rid_state_label(to)),
-					 errtableconstraint(rel, rid_rule_constraint(rule))));
-			break;
+			guard_violation(rel, rule, guard_rule_message(rule, code),
+							psprintf("It is %s and cannot move to %s; the only move left is to retired.",
+									 from_label, to_label),
+							NULL);
 		case RID_RULE_RECALL_HOLD:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s is under recall and cannot be sold or deployed", code),
-					 errdetail("Move from %s to %s refused while recalled is true.",
-							   rid_state_label(from), rid_state_label(to)),
-					 errhint("Remedy the robot and clear its recall flag first."),
-					 errtableconstraint(rel, rid_rule_constraint(rule))));
-			break;
+			guard_violation(rel, rule, guard_rule_message(rule, code),
+							psprintf("Move from %s to %s refused while recalled is true.",
+									 from_label, to_label),
+							"Remedy the robot and clear its recall flag first.");
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("illegal lifecycle transition for robot %s", code),
-					 errdetail("A robot cannot move from %s to %s.",
-							   rid_state_label(from), rid_state_label(to)),
-					 errhint("From %s a robot may move to: %s.",
-							 rid_state_label(from), next_states_text(from)),
-					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_TRANSITION))));
+			guard_violation(rel, RID_RULE_TRANSITION,
+							psprintf("illegal lifecycle transition for robot %s", code),
+							psprintf("A robot cannot move from %s to %s.", from_label, to_label),
+							psprintf("From %s a robot may move to: %s.", from_label,
+									 next_states_text(from)));
 	}
 }
 
@@ -222,12 +214,10 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 	{
 		id = heap_getattr(old_tuple, entry->id_att, desc, &id_null);
 		guard_format_id(id, id_null, code);
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("robot %s cannot be deleted", code),
-				 errdetail("A robot's lifecycle history is permanent."),
-				 errhint("Move it to retired instead."),
-				 errtableconstraint(rel, rid_rule_constraint(RID_RULE_HISTORY_IMMUTABLE))));
+		guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
+						psprintf("robot %s cannot be deleted", code),
+						"A robot's lifecycle history is permanent.",
+						"Move it to retired instead.");
 	}
 
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
@@ -237,11 +227,10 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 		if (rid_check_register(to) != RID_RULE_OK)
 		{
 			guard_format_id(id, id_null, code);
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s must be registered as manufactured", code),
-					 errdetail("It was registered as %s.", rid_state_label(to)),
-					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_TRANSITION))));
+			guard_violation(rel, RID_RULE_TRANSITION,
+							psprintf("robot %s must be registered as manufactured", code),
+							psprintf("It was registered as %s.", rid_state_label(to)),
+							NULL);
 		}
 		if (entry->has_lookup)
 		{
@@ -268,11 +257,10 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 
 			guard_format_id(old_id, old_null, code);
 			guard_format_id(id, id_null, new_code);
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("the identity code of robot %s cannot change", code),
-					 errdetail("Attempted to change it to %s.", new_code),
-					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_HISTORY_IMMUTABLE))));
+			guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
+							psprintf("the identity code of robot %s cannot change", code),
+							psprintf("Attempted to change it to %s.", new_code),
+							NULL);
 		}
 
 		from = tuple_state(entry, old_tuple, desc);

@@ -114,13 +114,12 @@ robot_market_guard(PG_FUNCTION_ARGS)
 	}
 
 	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("a market event in \"%s\" needs a registered robot code",
-						RelationGetRelationName(rel)),
-				 errdetail("Column \"%s\" is null; no code, no market access.",
-						   NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
-				 errtableconstraint(rel, rid_rule_constraint(RID_RULE_NO_CODE_NO_MARKET))));
+		guard_violation(rel, RID_RULE_NO_CODE_NO_MARKET,
+						psprintf("a market event in \"%s\" needs a registered robot code",
+								 RelationGetRelationName(rel)),
+						psprintf("Column \"%s\" is null; no code, no market access.",
+								 NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
+						NULL);
 
 	registered = guard_lookup_robot(&entry->lookup, &entry->types, id, &state, &recalled);
 	rule = rid_check_market(registered, state, recalled);
@@ -131,28 +130,19 @@ robot_market_guard(PG_FUNCTION_ARGS)
 	switch (rule)
 	{
 		case RID_RULE_NO_CODE_NO_MARKET:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s is not registered", code),
-					 errdetail("The registry \"%s\" has no robot with this code; no code, no market access.",
-							   get_rel_name(entry->lookup.relid)),
-					 errtableconstraint(rel, rid_rule_constraint(rule))));
-			break;
+			guard_violation(rel, rule, guard_rule_message(rule, code),
+							psprintf("The registry \"%s\" has no robot with this code; no code, no market access.",
+									 get_rel_name(entry->lookup.relid)),
+							NULL);
 		case RID_RULE_NO_REFURBISHMENT:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s is scrapped and cannot return to the market", code),
-					 errdetail("The registry records it as %s.", rid_state_label(state)),
-					 errtableconstraint(rel, rid_rule_constraint(rule))));
-			break;
+			guard_violation(rel, rule, guard_rule_message(rule, code),
+							psprintf("The registry records it as %s.", rid_state_label(state)),
+							NULL);
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("robot %s is under recall and cannot be sold or deployed", code),
-					 errdetail("The registry records an open recall for it (state %s).",
-							   rid_state_label(state)),
-					 errhint("Remedy the robot and clear its recall flag first."),
-					 errtableconstraint(rel, rid_rule_constraint(RID_RULE_RECALL_HOLD))));
+			guard_violation(rel, RID_RULE_RECALL_HOLD, guard_rule_message(RID_RULE_RECALL_HOLD, code),
+							psprintf("The registry records an open recall for it (state %s).",
+									 rid_state_label(state)),
+							"Remedy the robot and clear its recall flag first.");
 	}
 	return PointerGetDatum(tuple);	/* not reached */
 }
