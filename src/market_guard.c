@@ -48,7 +48,7 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	entry->column_att = guard_column(rel, &args[1], true, entry->types.robot_id,
 									 MARKET_GUARD);
 
-	registry_oid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(args[0].value)),
+	registry_oid = RangeVarGetRelid(makeRangeVarFromNameList(RID_QUALIFIED_NAME_LIST(args[0].value)),
 									AccessShareLock, false);
 	registry = table_open(registry_oid, AccessShareLock);
 	if (registry->rd_rel->relkind != RELKIND_RELATION)

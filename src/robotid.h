@@ -57,6 +57,13 @@ robot_id_cmp_internal(const RobotId *a, const RobotId *b)
 	do { (void) (context); ereport(ERROR, __VA_ARGS__); return dummy; } while (0)
 #endif
 
+/* PostgreSQL 16 gave stringToQualifiedNameList() a soft-error context. */
+#if PG_VERSION_NUM >= 160000
+#define RID_QUALIFIED_NAME_LIST(str) stringToQualifiedNameList((str), NULL)
+#else
+#define RID_QUALIFIED_NAME_LIST(str) stringToQualifiedNameList(str)
+#endif
+
 extern RobotId *robot_id_parse_text(const char *str, size_t len,
 									 struct Node *escontext);
 
