@@ -318,6 +318,16 @@ $fn$;
 CREATE TRIGGER robots_actor BEFORE INSERT OR UPDATE ON robot_registry.robots
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_actor();
 
+-- The open recalls whose model and serial range cover a code.
+CREATE FUNCTION robot_registry.open_recalls_covering(id @extschema@.robot_id) RETURNS SETOF bigint
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT c.recall_id FROM robot_registry.recalls c
+		 WHERE c.closed_at IS NULL AND c.model_key = @extschema@.robot_id_model_key(id)
+		   AND @extschema@.robot_id_serial(id) BETWEEN c.serial_from AND c.serial_to
+	$fn$;
+
 -- As the registry: a robot registered while a recall covering it is open
 -- is held from the start.
 CREATE FUNCTION robot_registry.hold_new_robot() RETURNS trigger
@@ -325,9 +335,7 @@ CREATE FUNCTION robot_registry.hold_new_robot() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	IF EXISTS (SELECT 1 FROM robot_registry.recalls c
-	            WHERE c.closed_at IS NULL AND c.model_key = @extschema@.robot_id_model_key(NEW.id)
-	              AND @extschema@.robot_id_serial(NEW.id) BETWEEN c.serial_from AND c.serial_to) THEN
+	IF EXISTS (SELECT 1 FROM robot_registry.open_recalls_covering(NEW.id)) THEN
 		NEW.recalled := true;
 	END IF;
 	RETURN NEW;
@@ -354,9 +362,7 @@ BEGIN
 		VALUES (NEW.id, 'registered', NULL, NEW.state, false, detail, NEW.changed_by, NEW.updated_at);
 		IF NEW.recalled THEN
 			INSERT INTO robot_registry.recall_robots (recall_id, robot_id)
-			SELECT c.recall_id, NEW.id FROM robot_registry.recalls c
-			 WHERE c.closed_at IS NULL AND c.model_key = NEW.model_key
-			   AND @extschema@.robot_id_serial(NEW.id) BETWEEN c.serial_from AND c.serial_to;
+			SELECT recall_id, NEW.id FROM robot_registry.open_recalls_covering(NEW.id) AS recall_id;
 			INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at)
 			VALUES (NEW.id, 'recalled', NEW.state, NEW.state, true,
 			        jsonb_build_object('reason', 'registered while a recall is open'), NEW.changed_by,

@@ -249,8 +249,6 @@ rid_describe(const rid_error *err, char *buf, size_t size)
 		case RID_ERR_WIDTH:
 			return snprintf(buf, size, "Expected exactly %d digits, found %d.",
 							err->expected, err->found);
-		case RID_ERR_NEGATIVE:
-			return snprintf(buf, size, "The value must not be negative.");
 		case RID_ERR_RANGE:
 			return snprintf(buf, size,
 							"The model key must be below 10^12 and the serial below 10^17.");

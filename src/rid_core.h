@@ -59,7 +59,6 @@ typedef enum rid_status
 	RID_ERR_DIGIT_COUNT,		/* not 29 digits */
 	RID_ERR_TOO_LONG,			/* a prefix has too many digits */
 	RID_ERR_WIDTH,				/* a component has the wrong number of digits */
-	RID_ERR_NEGATIVE,			/* a negative serial */
 	RID_ERR_RANGE				/* stored bytes out of range */
 } rid_status;
 
