@@ -24,7 +24,9 @@ include $(PGXS)
 
 # the registry's DDL is kept readable in registry/ and wrapped into the
 # update script that defines robot_registry_install()
-extension/robotid--1.2--1.3.sql: registry/install_head.sql registry/registry.sql registry/install_tail.sql
+REGISTRY_SQL = $(sort $(wildcard $(srcdir)/registry/[0-9]*.sql))
+
+extension/robotid--1.2--1.3.sql: registry/install_head.sql $(REGISTRY_SQL) registry/install_tail.sql
 	cat $^ > $@
 
 CLANG ?= clang
