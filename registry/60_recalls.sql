@@ -20,6 +20,8 @@ BEGIN
 	IF robot_registry.is_administrator() THEN
 		IF TG_OP = 'INSERT' THEN
 			NEW.opened_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), NEW.opened_by);
+			NEW.opener_kind := coalesce(NEW.opener_kind,
+				(SELECT a.kind FROM robot_registry.actors a WHERE a.role_name = NEW.opened_by));
 		ELSIF NEW.closed_at IS NOT NULL THEN
 			NEW.closed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''),
 			                          NEW.closed_by, current_user);

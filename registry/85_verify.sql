@@ -58,6 +58,13 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			                          AND m.party IS NOT DISTINCT FROM e.detail ->> 'party'
 			                          AND m.kind = CASE e.to_state WHEN 'sold' THEN 'sale' WHEN 'deployed' THEN 'deployment' END
 			                END))
+			UNION ALL
+			SELECT 'robot ' || e.robot_id::text, 1, e.robot_id, e.event_id,
+			       format('the market event that event %s records is missing', e.event_id)
+			  FROM robot_registry.events e
+			 WHERE (ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids))
+			   AND (e.kind = 'market event' OR (e.kind = 'moved' AND e.to_state IN ('sold', 'deployed')))
+			   AND NOT EXISTS (SELECT 1 FROM robot_registry.market_events m WHERE m.event_id = e.event_id)
 		), ledger_chain AS (
 			SELECT l AS entry, l.entry_id, l.subject, l.subject_key, l.op, l.row_data, l.prev_hash, l.hash,
 			       lag(l.hash) OVER w AS expected_prev,

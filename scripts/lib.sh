@@ -28,7 +28,7 @@ as_postgres() {
 
 ensure_packages() {
 	local wanted=(make gcc clang postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-		postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl)
+		postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl sqlsmith)
 	local missing=() pkg
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||

@@ -62,6 +62,14 @@ else
 	count $(( ${total:-0} > bad ? ${total:-0} - bad : 0 )) "$bad"
 fi
 
+log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
+if bash test/attack.sh > build/attack.out 2>&1; then at_ok=1; else at_ok=0; fi
+grep -v 'NOTICE' build/attack.out
+read -r ap af < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/attack.out)
+ap=${ap:-0}; af=${af:-1}
+[ "$at_ok" -eq 1 ] || [ "$af" -gt 0 ] || af=1
+count "$ap" "$af"
+
 log "dump and restore of a populated registry"
 if bash test/dump_restore.sh > build/dump_restore.out 2>&1; then dr_ok=1; else dr_ok=0; fi
 cat build/dump_restore.out
