@@ -30,6 +30,7 @@ SET ROLE dump_robotid_operator;
 SELECT robot_registry.transition(id, 'maintenance', '{"reason": "before the dump"}')
   FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 5;
 RESET ROLE;
+SELECT * FROM robot_registry.checkpoint();
 SQL
 ok $? "a populated registry (3000 robots, an actor's moves)"
 
@@ -39,7 +40,7 @@ createdb robotid_dump_target
 pg_restore --exit-on-error -d robotid_dump_target "$work/registry.dump"
 ok $? "pg_restore with --exit-on-error"
 
-for table in manufacturers models actors actor_moves robots recalls recall_robots events market_events; do
+for table in manufacturers models actors actor_moves robots recalls recall_robots events market_events ledger checkpoints; do
 	sql="SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM robot_registry.$table t"
 	a=$(q robotid_dump_source "$sql")
 	b=$(q robotid_dump_target "$sql")
@@ -54,6 +55,8 @@ ok $? "the restored schema dumps identically: tables, triggers, policies, grants
 
 [ "$(q robotid_dump_target 'SELECT count(*) FROM robot_registry.verify()')" = 0 ]
 ok $? "verify() passes on the restored registry"
+[ "$(q robotid_dump_target "SELECT bool_and(robot_registry.verify_checkpoint(upto_event_id, root)) FROM robot_registry.checkpoints")" = t ]
+ok $? "the checkpoint taken before the dump verifies on the restored registry"
 [ "$(q robotid_dump_target 'SELECT count(*) FROM robot_registry.rule_breaks')" = 0 ]
 ok $? "no rule breaks after the restore"
 
