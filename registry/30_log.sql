@@ -11,11 +11,15 @@ CREATE FUNCTION robot_registry.robot_row_hash(r robot_registry.robots) RETURNS b
 		SELECT sha256(convert_to(concat_ws('|',
 			r.id::text, r.state::text, r.recalled::text, quote_nullable(r.refurbished_from::text),
 			quote_nullable(r.owner_name), quote_nullable(r.location),
-			robot_registry.time_text(r.registered_at), robot_registry.time_text(r.updated_at),
+			CASE WHEN isfinite(r.registered_at) THEN (extract(epoch FROM r.registered_at) * 1000000)::numeric(20,0)::text
+			     ELSE r.registered_at::text END,
+			CASE WHEN isfinite(r.updated_at) THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
+			     ELSE r.updated_at::text END,
 			quote_nullable(r.changed_by::text)), 'UTF8'))
 	$fn$;
 
--- Every field of an event, chained to the one before.
+-- Every field of an event, chained to the one before.  Times as in
+-- time_text(), written out: this runs for every event.
 CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -25,7 +29,8 @@ CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
 			e.event_id::text, e.robot_id::text, e.kind,
 			coalesce(e.from_state::text, ''), coalesce(e.to_state::text, ''),
 			e.recalled::text, e.detail::text, e.actor::text,
-			robot_registry.time_text(e.at), coalesce(encode(e.row_hash, 'hex'), '')), 'UTF8'))
+			CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text ELSE e.at::text END,
+			coalesce(encode(e.row_hash, 'hex'), '')), 'UTF8'))
 	$fn$;
 
 CREATE FUNCTION robot_registry.ledger_hash(l robot_registry.ledger) RETURNS bytea

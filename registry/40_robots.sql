@@ -171,6 +171,7 @@ DECLARE
 	kind text;
 	changes jsonb := '{}';
 	logged bigint;
+	new_row_hash bytea;
 BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_log');
 	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
@@ -199,9 +200,12 @@ BEGIN
 			detail := detail || jsonb_build_object('changed', changes);
 		END IF;
 	END IF;
+	-- a simple assignment, so that the hash function's plan is kept for
+	-- the session rather than made again in every INSERT
+	new_row_hash := robot_registry.robot_row_hash(NEW);
 	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
 	VALUES (NEW.id, kind, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state, NEW.recalled, detail,
-	        NEW.changed_by, NEW.updated_at, robot_registry.robot_row_hash(NEW))
+	        NEW.changed_by, NEW.updated_at, new_row_hash)
 	RETURNING event_id INTO logged;
 	-- a move into sold or deployed is a market event too, and
 	-- robot_market_guard checks it like any other

@@ -13,7 +13,9 @@ CREATE FUNCTION robot_registry.check_market_actor() RETURNS trigger
 BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events',
 	                                     'market_events_1_actor');
-	IF robot_registry.is_administrator() THEN
+	-- actors may not write event_id: a row that has one was written by a
+	-- move's log trigger (or an administrator)
+	IF NEW.event_id IS NOT NULL OR robot_registry.is_administrator() THEN
 		RETURN NEW;
 	END IF;
 	IF NEW.robot_id IS NOT NULL AND NOT EXISTS (

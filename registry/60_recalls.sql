@@ -186,6 +186,10 @@ BEGIN
 	               WHERE rr.recall_id = NEW.recall_id AND rr.remedied_at IS NULL ORDER BY rr.robot_id);
 	PERFORM robot_registry.lock_robots(held);
 	PERFORM robot_registry.close_gate(NEW.model_key);
+	-- from here every registration of the model that committed is visible,
+	-- with the hold it got from this recall
+	held := ARRAY(SELECT rr.robot_id FROM robot_registry.recall_robots rr
+	               WHERE rr.recall_id = NEW.recall_id AND rr.remedied_at IS NULL ORDER BY rr.robot_id);
 	PERFORM robot_registry.release_robots(held, NEW.closed_by,
 		jsonb_build_object('recall_id', NEW.recall_id), 'recall closed');
 	RETURN NULL;
@@ -203,6 +207,12 @@ CREATE FUNCTION robot_registry.robot_remedied() RETURNS trigger
 	AS $fn$
 BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recall_robots', 'recall_robots_remedy');
+	-- the recall's row is locked, so it cannot close while the remedy
+	-- commits; one that closed meanwhile refuses the remedy
+	IF (SELECT c.closed_at FROM robot_registry.recalls c WHERE c.recall_id = NEW.recall_id FOR SHARE) IS NOT NULL THEN
+		RAISE EXCEPTION 'recall % is closed', NEW.recall_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
 	PERFORM robot_registry.release_robots(ARRAY[NEW.robot_id], NEW.remedied_by,
 		coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}')
 		|| jsonb_build_object('recall_id', NEW.recall_id), 'remedied');
