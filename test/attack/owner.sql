@@ -1,7 +1,7 @@
 -- As the superuser: what the owner can do is detected; planted operators
 -- do not run; every SECURITY DEFINER routine is on the allowlist.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 -- the allowlist of routines that run with the owner's rights, none of them
 -- executable by PUBLIC
@@ -36,6 +36,30 @@ CALL robot_registry.generate_demo(50, 3, 1);
 RESET search_path;
 SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = 'attack_nobody'), 'the planted operator never ran');
 SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0, 'the registry verifies');
+
+-- even were EXECUTE granted by mistake, a definer trigger function refuses
+-- to run on the attacker's table, before it touches the row
+GRANT EXECUTE ON FUNCTION robot_registry.log_robot(), robot_registry.ledger_record(),
+	robot_registry.recall_opened() TO attack_nobody;
+SET ROLE attack_nobody;
+CREATE TYPE public.evil_code3 AS ENUM ('86000100000120260101000000001');
+CREATE FUNCTION public.evil_cast3(public.evil_code3) RETURNS robot_id LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE 'ALTER ROLE attack_nobody SUPERUSER';
+	RETURN $1::text::robot_id;
+END $$;
+CREATE CAST (public.evil_code3 AS robot_id) WITH FUNCTION public.evil_cast3(public.evil_code3) AS ASSIGNMENT;
+CREATE TABLE public.evil_granted (id public.evil_code3, state robot_state, recalled boolean, model_key text,
+	serial_from text, serial_to text, opened_by name, reason text, recall_id bigint);
+CREATE TRIGGER robots_log AFTER INSERT ON public.evil_granted FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot();
+CREATE TRIGGER recalls_ledger AFTER INSERT ON public.evil_granted FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER recalls_open AFTER INSERT ON public.evil_granted FOR EACH ROW EXECUTE FUNCTION robot_registry.recall_opened();
+SELECT throws_ok($$INSERT INTO public.evil_granted (id, model_key) VALUES ('86000100000120260101000000001', '860001000001')$$,
+                 '39P01', NULL, 'definer triggers refuse a table that is not theirs, even named like theirs');
+RESET ROLE;
+SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = 'attack_nobody'), 'no escalation with EXECUTE granted');
+REVOKE EXECUTE ON FUNCTION robot_registry.log_robot(), robot_registry.ledger_record(),
+	robot_registry.recall_opened() FROM attack_nobody;
 
 -- a recall the regulator opened is closed only by the regulator
 SET ROLE attack_maker1;

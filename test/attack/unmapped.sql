@@ -1,6 +1,6 @@
 -- As attack_nobody, a LOGIN role with no mapping: no way in.
 BEGIN;
-SELECT plan(29);
+SELECT plan(37);
 
 -- 1. privilege escalation through the registry's definer trigger functions:
 -- a type of the caller's, with casts to robot_id that would run as the
@@ -21,6 +21,17 @@ SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON %s FOR EACH ROW EXECUT
   FROM unnest(ARRAY['log_robot', 'recall_opened', 'recall_closed', 'robot_remedied', 'log_market_event',
                     'ledger_record']) f,
        unnest(ARRAY['evil_temp', 'public.evil_table']) t;
+-- an implicit cast, and the registry's own tables
+CREATE TYPE public.evil_code2 AS ENUM ('86000100000120260101000000001');
+CREATE FUNCTION public.evil_cast2(public.evil_code2) RETURNS robot_id LANGUAGE sql
+	AS $$ ALTER ROLE attack_nobody SUPERUSER; SELECT $1::text::robot_id $$;
+CREATE CAST (public.evil_code2 AS robot_id) WITH FUNCTION public.evil_cast2(public.evil_code2) AS IMPLICIT;
+CREATE TEMP TABLE evil_implicit (id public.evil_code2, state robot_state);
+SELECT throws_ok('CREATE TRIGGER t AFTER INSERT ON evil_implicit FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot()',
+                 '42501', NULL, 'no trigger of log_robot() on a table with an implicit cast');
+SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON robot_registry.%I FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot()', t),
+                 '42501', NULL, format('no trigger on robot_registry.%s', t))
+  FROM unnest(ARRAY['robots', 'events', 'ledger', 'market_events', 'recalls', 'recall_robots', 'actors']) t;
 SELECT throws_ok('CREATE TRIGGER t AFTER INSERT ON evil_temp REFERENCING NEW TABLE AS registered
                   FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.hold_new_robots()',
                  '42501', NULL, 'no trigger of hold_new_robots() on a table of mine');
