@@ -71,7 +71,10 @@ SELECT * FROM pg_temp.attempt('delete a robot''s history',
 	$$DELETE FROM robot_registry.robots WHERE id = (SELECT min(id) FROM robot_registry.robots)$$)
 UNION ALL
 SELECT * FROM pg_temp.attempt('rewrite the event log',
-	$$UPDATE robot_registry.events SET detail = '{}' WHERE event_id = 1$$);
+	$$UPDATE robot_registry.events SET detail = '{}' WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$)
+UNION ALL
+SELECT * FROM pg_temp.attempt('erase the ledger of recalls',
+	$$DELETE FROM robot_registry.ledger WHERE subject = 'recalls'$$);
 \pset format aligned
 
 \echo
@@ -109,3 +112,18 @@ SELECT jsonb_pretty(robot_registry.passport(id)) AS passport
 SELECT count(*) AS robots_checked,
        (SELECT count(*) FROM robot_registry.verify()) AS broken_chains
   FROM robot_registry.robots;
+
+\echo '== A checkpoint for the auditor to keep outside the database'
+SELECT upto_event_id, root FROM robot_registry.checkpoint() \gset cp_
+\echo upto_event_id :cp_upto_event_id root :cp_root
+SELECT robot_registry.verify_checkpoint(:cp_upto_event_id, :'cp_root') AS checkpoint_verifies;
+\echo '== An owner who rewrites a sale and recomputes its hash, with the triggers off'
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE robot_registry.events e SET detail = '{"owner": "someone else"}'
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events WHERE kind = 'moved' AND to_state = 'sold');
+UPDATE robot_registry.events e SET hash = robot_registry.event_hash(e)
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events WHERE kind = 'moved' AND to_state = 'sold');
+SELECT (SELECT count(*) FROM robot_registry.verify()) AS problems_verify_sees,
+       robot_registry.verify_checkpoint(:cp_upto_event_id, :'cp_root') AS checkpoint_still_verifies;
+ROLLBACK;
