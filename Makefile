@@ -11,10 +11,12 @@ DATA_built = extension/robotid--1.2--1.3.sql
 PGFILEDESC = "robotid - robot identity codes"
 
 REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
+REGRESS += registry_issue
 REGRESS_OPTS = --load-extension=robotid
 ISOLATION = market_race refurbish_race move_race registry_race guard_privilege guard_partition_race
 ISOLATION += registry_register_recall_race registry_register_close_race registry_move_race \
 	registry_move_recall_race registry_move_close_race registry_remedy_close_race
+ISOLATION += registry_issue_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -81,7 +81,8 @@ CREATE POLICY ledger_read ON robot_registry.ledger FOR SELECT USING (
 	OR (subject = 'recalls' AND (SELECT robot_registry.actor_kind()) IS NOT NULL)
 	OR (SELECT robot_registry.actor_kind()) = 'regulator');
 
--- checkpoints and model gates: the owner's alone
+-- checkpoints: the owner's alone; model gates too, but for a manufacturer
+-- taking its own models' gates in issue_codes() (policy in 84_issuance.sql)
 REVOKE ALL ON robot_registry.checkpoints, robot_registry.model_gates FROM PUBLIC;
 ALTER TABLE robot_registry.checkpoints ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.model_gates ENABLE ROW LEVEL SECURITY;
@@ -101,7 +102,9 @@ DECLARE
 		'INSERT (robot_id, kind, party, detail) ON robot_registry.market_events',
 		'INSERT (model_key, serial_from, serial_to, reason) ON robot_registry.recalls',
 		'UPDATE (closed_at) ON robot_registry.recalls',
-		'UPDATE (remedied_at) ON robot_registry.recall_robots'];
+		'UPDATE (remedied_at) ON robot_registry.recall_robots',
+		-- issue_codes() takes its model's gate as the caller (84_issuance.sql)
+		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
 	g text;
 BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.actors', 'actors_privileges');
