@@ -4,6 +4,7 @@
 #   bash bench/run.sh triggers [rows] [rounds]  the C triggers vs none and PL/pgSQL
 #   bash bench/run.sh registry [robots] [rounds] [seconds]
 #                                               pgbench: application functions vs bare SQL
+#   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -49,6 +50,9 @@ case "$what" in
 		echo "median tps: application functions $app, bare UPDATE + INSERT $bare," \
 			"ratio $(echo "$app $bare" | awk '{printf "%.2f", $1 / $2}')"
 		psql -X -q -f bench/registry_reads.sql
+		;;
+	issue)
+		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2

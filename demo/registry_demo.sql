@@ -127,3 +127,19 @@ UPDATE robot_registry.events e SET hash = robot_registry.event_hash(e)
 SELECT (SELECT count(*) FROM robot_registry.verify()) AS problems_verify_sees,
        robot_registry.verify_checkpoint(:cp_upto_event_id, :'cp_root') AS checkpoint_still_verifies;
 ROLLBACK;
+
+\echo '== Codes issued by the platform: a batch for a production line'
+-- random serials by default (a guessed code hits an issued one with
+-- probability about 1 in 10^13 per model), and a sequential block for a
+-- line that prints consecutive labels; both are registered as manufactured
+-- in one statement, with one 'registered' event each
+BEGIN;
+SELECT model_key AS issue_model FROM robot_registry.models ORDER BY model_key LIMIT 1 \gset
+SELECT count(*) AS issued_random, count(DISTINCT id) AS distinct_codes
+  FROM robot_registry.issue_codes(:'issue_model', 1000) id;
+SELECT min(id) AS first_label, max(id) AS last_label, count(*) AS labels
+  FROM robot_registry.issue_codes(:'issue_model', 200, 'sequential') id;
+SELECT count(*) AS registered_events FROM robot_registry.events
+ WHERE kind = 'registered' AND detail ? 'issued';
+SELECT count(*) AS problems FROM robot_registry.verify();
+COMMIT;
