@@ -11,6 +11,7 @@ DATA_built = extension/robotid--1.2--1.3.sql
 PGFILEDESC = "robotid - robot identity codes"
 
 REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
+REGRESS += registry_scan
 REGRESS += registry_issue
 REGRESS_OPTS = --load-extension=robotid
 ISOLATION = market_race refurbish_race move_race registry_race guard_privilege guard_partition_race

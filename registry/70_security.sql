@@ -96,7 +96,7 @@ CREATE FUNCTION robot_registry.actor_privileges() RETURNS trigger
 DECLARE
 	grants constant text[] := ARRAY[
 		'SELECT ON robot_registry.robots, robot_registry.events, robot_registry.market_events,
-		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger',
+		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans',
 		'INSERT (id, state, refurbished_from, owner_name, location) ON robot_registry.robots',
 		'UPDATE (state, owner_name, location) ON robot_registry.robots',
 		'INSERT (robot_id, kind, party, detail) ON robot_registry.market_events',
