@@ -3,17 +3,19 @@
 BEGIN;
 SELECT plan(31);
 
--- the allowlist of routines that run with the owner's rights, none of them
--- executable by PUBLIC
+-- the allowlist of routines that run with the owner's rights; PUBLIC
+-- executes none of them but scan(), whose arguments are text and jsonb
 SELECT results_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef ORDER BY 1$$,
                   ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()', 'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
                         'robot_registry.log_market_event()', 'robot_registry.log_robot()', 'robot_registry.recall_closed()',
                         'robot_registry.recall_opened()', 'robot_registry.robot_remedied()',
-                        'robot_registry.verify_checkpoint(bigint,text)'],
+                        'robot_registry.scan(text,jsonb)', 'robot_registry.verify_checkpoint(bigint,text)'],
                   'SECURITY DEFINER routines are exactly the allowlist');
-SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef
-            AND has_function_privilege('public', p.oid, 'EXECUTE')), 0, 'PUBLIC executes none of them');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text) FROM pg_proc p
+            WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef
+              AND has_function_privilege('public', p.oid, 'EXECUTE')), ARRAY['robot_registry.scan(text,jsonb)'],
+          'PUBLIC executes none of them but scan()');
 SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace IN ('robot_registry'::regnamespace)
             AND NOT coalesce(p.proconfig::text[] @> ARRAY['search_path=pg_catalog, pg_temp'], false)), 0,
           'every registry routine pins search_path');
