@@ -73,22 +73,23 @@ BEGIN
 		                                          || ': scrapped units may not return to the market'
 		                     WHEN 'recalled' THEN 'the robot is under an open recall it has not been remedied for'
 		                     END,
-		           'recalls', CASE WHEN r.id IS NULL THEN '[]'::jsonb ELSE coalesce((
-		               SELECT jsonb_agg(jsonb_build_object('recall_id', c.recall_id, 'reason', c.reason,
-		                                                   'remedied', rr.remedied_at IS NOT NULL)
-		                                ORDER BY c.recall_id)
+		           -- an array, not jsonb_agg(): no aggregate to set up in every scan
+		           'recalls', CASE WHEN r.id IS NULL THEN '[]'::jsonb ELSE to_jsonb(ARRAY(
+		               SELECT jsonb_build_object('recall_id', c.recall_id, 'reason', c.reason,
+		                                         'remedied', rr.remedied_at IS NOT NULL)
 		                 FROM robot_registry.recall_robots rr
-		                 JOIN robot_registry.recalls c ON c.recall_id = rr.recall_id
-		                WHERE rr.robot_id OPERATOR(@extschema@.=) r.id AND c.closed_at IS NULL), '[]') END,
+		                 -- from this robot's rows to their recalls, never the other way
+		                 CROSS JOIN LATERAL (SELECT c.recall_id, c.reason FROM robot_registry.recalls c
+		                                      WHERE c.recall_id = rr.recall_id AND c.closed_at IS NULL OFFSET 0) c
+		                WHERE rr.robot_id OPERATOR(@extschema@.=) r.id
+		                ORDER BY c.recall_id)) END,
 		           'rebuilt', CASE WHEN r.id IS NOT NULL THEN r.refurbished_from IS NOT NULL END,
 		           'registered_at', r.registered_at,
 		           'error', NULL),
 		       v.outcome, s.id::text
 		  INTO answer, outcome, recorded_code
-		  -- OFFSET 0 keeps the parse and the key computed once, not per
-		  -- catalogue row compared
 		  FROM (SELECT i.id, @extschema@.robot_id_model_key(i.id) AS model_key
-		          FROM (SELECT scan.code::@extschema@.robot_id AS id) i OFFSET 0) s
+		          FROM (SELECT scan.code::@extschema@.robot_id AS id) i) s
 		  LEFT JOIN robot_registry.robots r ON r.id OPERATOR(@extschema@.=) s.id
 		  CROSS JOIN LATERAL (SELECT CASE WHEN r.id IS NULL THEN 'unregistered'
 		                                  WHEN r.state IN ('recycled', 'retired') THEN 'scrapped'
