@@ -8,9 +8,9 @@ SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registr
 SELECT robot_registry_install();
 SELECT has_schema('robot_registry');
 SELECT tables_are('robot_registry', ARRAY['manufacturers', 'models', 'actors', 'actor_moves', 'robots',
-	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates']);
+	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates', 'scans']);
 SELECT views_are('robot_registry', ARRAY['fleet_by_manufacturer', 'fleet_by_model', 'open_recalls',
-	'rule_breaks', 'time_in_state']);
+	'rule_breaks', 'time_in_state', 'scan_alerts', 'suspected_clones']);
 SELECT has_function('robot_registry', 'register_robot', ARRAY['robot_id', 'text', 'text', 'robot_id', 'jsonb']);
 SELECT has_function('robot_registry', 'transition', ARRAY['robot_id', 'robot_state', 'jsonb']);
 SELECT has_function('robot_registry', 'open_recall', ARRAY['text', 'text', 'text', 'text']);
