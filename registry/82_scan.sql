@@ -53,9 +53,9 @@ DECLARE
 	error_message text;
 	error_detail text;
 BEGIN
-	-- A good code costs two statements: every PL/pgSQL expression is set up
-	-- again in each transaction, and a scan is usually a transaction of its
-	-- own.
+	-- A good code costs one query and three trivial statements: every
+	-- PL/pgSQL expression is set up again in each transaction, and a scan
+	-- is usually a transaction of its own.
 	IF scan.code IS NOT NULL AND @extschema@.robot_id_is_valid(scan.code) THEN
 		SELECT jsonb_build_object(
 		           'code', s.id::text,
