@@ -64,7 +64,9 @@ CREATE FUNCTION robot_registry.actor_name(kind robot_registry.actor_kind) RETURN
 -- Every trigger function that runs with the owner's rights first checks
 -- that it was fired by the trigger the registry attached to its own table:
 -- on any other table the caller would choose the column types, and with
--- them the casts and operators the owner's rights would run.
+-- them the casts and operators the owner's rights would run.  The check
+-- is written inline in each trigger function (a simple expression, cheap
+-- on every row), which calls this to refuse.
 CREATE FUNCTION robot_registry.check_trigger(fired_on oid, fired_by name, expected_table regclass,
 	expected_trigger name) RETURNS void
 	LANGUAGE plpgsql STABLE

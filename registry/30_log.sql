@@ -59,7 +59,9 @@ CREATE FUNCTION robot_registry.chain_event() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.events', 'events_chain');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.events'::regclass OR TG_NAME IS DISTINCT FROM 'events_chain' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.events', 'events_chain');
+	END IF;
 	SELECT e.hash INTO NEW.prev_hash
 	  FROM robot_registry.events e
 	 WHERE e.robot_id OPERATOR(@extschema@.=) NEW.robot_id
@@ -74,7 +76,9 @@ CREATE FUNCTION robot_registry.chain_ledger() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'ledger_chain');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.ledger'::regclass OR TG_NAME IS DISTINCT FROM 'ledger_chain' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'ledger_chain');
+	END IF;
 	SELECT l.hash INTO NEW.prev_hash
 	  FROM robot_registry.ledger l
 	 WHERE l.subject = NEW.subject AND l.subject_key = NEW.subject_key
@@ -141,7 +145,9 @@ BEGIN
 	-- nothing of the row is touched before its table is known to be ours
 	IF TG_TABLE_SCHEMA <> 'robot_registry' OR TG_TABLE_NAME NOT IN
 	   ('manufacturers', 'models', 'actors', 'actor_moves', 'recalls', 'recall_robots') THEN
-		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'none');
+		IF TG_RELID IS DISTINCT FROM 'robot_registry.ledger'::regclass OR TG_NAME IS DISTINCT FROM 'none' THEN
+			PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'none');
+		END IF;
 	END IF;
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME,
 		format('robot_registry.%I', TG_TABLE_NAME)::regclass, TG_TABLE_NAME || '_ledger');

@@ -26,7 +26,9 @@ DECLARE
 	my_kind robot_registry.actor_kind;
 	allowed boolean;
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_actor' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
+	END IF;
 	NEW.revision := CASE WHEN TG_OP = 'UPDATE' THEN OLD.revision + 1 ELSE 1 END;
 	SELECT a.kind,
 	       CASE WHEN old_state IS NULL THEN a.kind = 'manufacturer'
@@ -127,7 +129,9 @@ DECLARE
 	saved_actor text := current_setting('robot_registry.actor', true);
 	saved_detail text := current_setting('robot_registry.detail', true);
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_recall_on_register' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
+	END IF;
 	INSERT INTO robot_registry.model_gates AS g (model_key, registrations)
 	SELECT n.model_key, count(*) FROM registered n GROUP BY n.model_key ORDER BY n.model_key
 	ON CONFLICT (model_key) DO UPDATE SET registrations = g.registrations + excluded.registrations;
@@ -174,7 +178,9 @@ DECLARE
 	logged bigint;
 	new_row_hash bytea;
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_log');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_log' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_log');
+	END IF;
 	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
 	internal := coalesce(current_setting('robot_registry.internal', true), '');
 	IF TG_OP = 'INSERT' THEN

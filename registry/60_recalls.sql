@@ -12,7 +12,9 @@ CREATE FUNCTION robot_registry.check_recall_actor() RETURNS trigger
 DECLARE
 	my_kind robot_registry.actor_kind;
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_actor');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.recalls'::regclass OR TG_NAME IS DISTINCT FROM 'recalls_actor' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_actor');
+	END IF;
 	IF TG_OP = 'UPDATE' AND OLD.closed_at IS NOT NULL THEN
 		RAISE EXCEPTION 'recall % is already closed', OLD.recall_id
 			USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -59,7 +61,9 @@ CREATE FUNCTION robot_registry.check_remedy_actor() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recall_robots', 'recall_robots_actor');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.recall_robots'::regclass OR TG_NAME IS DISTINCT FROM 'recall_robots_actor' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recall_robots', 'recall_robots_actor');
+	END IF;
 	IF OLD.remedied_at IS NOT NULL THEN
 		RAISE EXCEPTION 'robot % was already remedied for recall %', OLD.robot_id, OLD.recall_id
 			USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -144,7 +148,9 @@ DECLARE
 	high @extschema@.robot_id;
 	covered @extschema@.robot_id[];
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_open');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.recalls'::regclass OR TG_NAME IS DISTINCT FROM 'recalls_open' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_open');
+	END IF;
 	low := @extschema@.make_robot_id(left(NEW.model_key, 2), substr(NEW.model_key, 3, 4),
 	                                 substr(NEW.model_key, 7, 6), NEW.serial_from);
 	high := @extschema@.make_robot_id(left(NEW.model_key, 2), substr(NEW.model_key, 3, 4),
@@ -183,7 +189,9 @@ CREATE FUNCTION robot_registry.recall_closed() RETURNS trigger
 DECLARE
 	held @extschema@.robot_id[];
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_close');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.recalls'::regclass OR TG_NAME IS DISTINCT FROM 'recalls_close' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recalls', 'recalls_close');
+	END IF;
 	held := ARRAY(SELECT rr.robot_id FROM robot_registry.recall_robots rr
 	               WHERE rr.recall_id = NEW.recall_id AND rr.remedied_at IS NULL ORDER BY rr.robot_id);
 	PERFORM robot_registry.lock_robots(held);
@@ -208,7 +216,9 @@ CREATE FUNCTION robot_registry.robot_remedied() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recall_robots', 'recall_robots_remedy');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.recall_robots'::regclass OR TG_NAME IS DISTINCT FROM 'recall_robots_remedy' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.recall_robots', 'recall_robots_remedy');
+	END IF;
 	-- the recall's row is locked, so it cannot close while the remedy
 	-- commits; one that closed meanwhile refuses the remedy
 	IF (SELECT c.closed_at FROM robot_registry.recalls c WHERE c.recall_id = NEW.recall_id FOR SHARE) IS NOT NULL THEN

@@ -107,7 +107,9 @@ DECLARE
 		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
 	g text;
 BEGIN
-	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.actors', 'actors_privileges');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.actors'::regclass OR TG_NAME IS DISTINCT FROM 'actors_privileges' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.actors', 'actors_privileges');
+	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') AND to_regrole(quote_ident(OLD.role_name)) IS NOT NULL
 	   AND (TG_OP = 'DELETE' OR OLD.role_name <> NEW.role_name) THEN
 		FOREACH g IN ARRAY grants LOOP

@@ -24,11 +24,12 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.register_robot(@extschema@.robot_id, text, text, @extschema@.robot_id, jsonb)
 	IS 'register a new robot as manufactured; its manufacturer and model must be in the catalogue';
 
--- The robot's row is locked first and the move decided on what it holds
--- then: a move decided on a state that changed meanwhile is refused, never
--- applied to the new state.  The log records the move, and a move into
--- sold or deployed as a market event too.  detail may carry owner,
--- location and party.
+-- The UPDATE locks the robot's row and, at READ COMMITTED, judges the move
+-- on the row as it is once any wait is over: a move decided on a state
+-- that changed meanwhile is refused, never applied to the new state, and
+-- a robot already in the target state is refused (two sellers never both
+-- sell it).  The log records the move, and a move into sold or deployed
+-- as a market event too.  detail may carry owner, location and party.
 CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @extschema@.robot_state,
 	detail jsonb DEFAULT '{}')
 	RETURNS robot_registry.robots
@@ -38,24 +39,6 @@ CREATE FUNCTION robot_registry.transition(id @extschema@.robot_id, to_state @ext
 DECLARE
 	robot robot_registry.robots;
 BEGIN
-	SELECT * INTO robot FROM robot_registry.robots r
-	 WHERE r.id OPERATOR(@extschema@.=) transition.id FOR NO KEY UPDATE;
-	IF NOT FOUND THEN
-		IF robot_registry.actor_scope() IS NULL AND NOT robot_registry.is_administrator() THEN
-			RAISE EXCEPTION 'role % is not a registry actor', current_user
-				USING ERRCODE = 'insufficient_privilege',
-				      HINT = 'An administrator maps roles in robot_registry.actors.';
-		END IF;
-		RAISE EXCEPTION 'robot % is not registered, or not yours to move', transition.id
-			USING ERRCODE = 'no_data_found';
-	END IF;
-	IF robot.state = transition.to_state THEN
-		RAISE EXCEPTION 'robot % is already %', transition.id, transition.to_state
-			USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_lifecycle_transition',
-			      SCHEMA = 'robot_registry', TABLE = 'robots',
-			      DETAIL = 'transition() moves a robot to another state.',
-			      HINT = 'Another move may have reached this state first; relocate() changes the location.';
-	END IF;
 	IF transition.detail <> '{}' THEN
 		PERFORM robot_registry.set_detail(transition.detail);
 	END IF;
@@ -63,10 +46,28 @@ BEGIN
 	   SET state = transition.to_state,
 	       owner_name = coalesce(transition.detail ->> 'owner', r.owner_name),
 	       location = coalesce(transition.detail ->> 'location', r.location)
-	 WHERE r.id OPERATOR(@extschema@.=) transition.id
+	 WHERE r.id OPERATOR(@extschema@.=) transition.id AND r.state <> transition.to_state
 	RETURNING r.* INTO robot;
 	IF transition.detail <> '{}' THEN
 		PERFORM robot_registry.set_detail(NULL);
+	END IF;
+	IF robot.id IS NULL THEN
+		-- only on refusal: why
+		SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) transition.id;
+		IF FOUND THEN
+			RAISE EXCEPTION 'robot % is already %', transition.id, transition.to_state
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_lifecycle_transition',
+				      SCHEMA = 'robot_registry', TABLE = 'robots',
+				      DETAIL = 'transition() moves a robot to another state.',
+				      HINT = 'Another move may have reached this state first; relocate() changes the location.';
+		END IF;
+		IF robot_registry.actor_scope() IS NULL AND NOT robot_registry.is_administrator() THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		END IF;
+		RAISE EXCEPTION 'robot % is not registered, or not yours to move', transition.id
+			USING ERRCODE = 'no_data_found';
 	END IF;
 	RETURN robot;
 END
