@@ -67,6 +67,20 @@ build_and_install() {
 	as_root make -C "$ROBOTID_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install
 }
 
+# "passed failed" from the output of make installcheck (pg_regress and
+# pg_isolation_regress, plain or TAP style) in file $1 and its exit status
+# $2: a run that failed, or bailed out, without reporting a failure counts
+# one.
+regress_counts() {
+	local p f
+	p=$(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' "$1" | awk '{s += $1} END {print s + 0}')
+	f=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1 \2/p' "$1" |
+		awk '{p += $2 - $1; f += $1} END {print p + 0, f + 0}')
+	p=$((p + ${f% *})); f=${f#* }
+	[ "$2" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	echo "$p $f"
+}
+
 stop_cluster() {
 	if [ -n "$CLUSTER_DIR" ] && [ -d "$CLUSTER_DIR" ]; then
 		as_postgres "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate stop \

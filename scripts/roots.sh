@@ -100,6 +100,13 @@ root_run() {
 	# a private instance: apt logs through a pseudo-terminal
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts "$dir/dev/pts"
 	ROOT_MOUNTS+=("$dir/dev/pts")
+	# a throwaway root keeps the packages it downloads for the next one: the
+	# same apt-get install, without fetching the same files again
+	if [ -n "${ROOT_APT_CACHE:-}" ]; then
+		mkdir -p "$ROOT_APT_CACHE"
+		mount --bind "$ROOT_APT_CACHE" "$dir/var/cache/apt/archives"
+		ROOT_MOUNTS+=("$dir/var/cache/apt/archives")
+	fi
 	local status=0
 	chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -125,7 +132,7 @@ summary_of() {
 # test.sh --pg N: the whole suite on PostgreSQL N, in a root kept in
 # $ROBOTID_ROOTS/<suite> and reused; the packages it installs stay there.
 test_in_root() {
-	local major=$1 suite dir dump from status=0
+	local major=$1 suite dir dump from status=0 line p f
 	suite=$(suite_for_major "$major") || return 2
 	dir=$ROBOTID_ROOTS/$suite
 	root_lock "$suite"
@@ -140,44 +147,125 @@ test_in_root() {
 		from=${from#registry-}
 		[ "$from" -lt "$major" ] && cp "$dump" "${dump%.dump}.digests" "$dir/root/older-dumps/"
 	done
+	mkdir -p "$ROBOTID_ROOT/build"
 	root_run "$dir" PG_MAJOR="$major" ROBOTID_DUMPS=/root/older-dumps \
 		ROBOTID_MOVE_FROM="${ROBOTID_MOVE_FROM:-}" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" \
-		bash -c 'cd /root/robotid && bash scripts/test.sh' || status=$?
+		bash -c 'cd /root/robotid && bash scripts/test.sh' \
+		> >(tee "$ROBOTID_ROOT/build/pg$major.out") 2>&1 || status=$?
+	wait $! || true
 	# this major's dump, for a newer one to restore
-	mkdir -p "$ROBOTID_ROOT/build"
 	cp "$dir/root/robotid/build/registry-$major".* "$ROBOTID_ROOT/build/" 2>/dev/null || true
-	return "$status"
+	line=$(summary_of "$ROBOTID_ROOT/build/pg$major.out")
+	[ -n "$line" ] || line="0 1"
+	p=${line% *}; f=${line#* }
+	[ "$status" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+
+	if [ -z "${ROBOTID_SKIP_DEB:-}" ]; then
+		test_deb "$major" "$suite" "$dir" > >(tee "$ROBOTID_ROOT/build/deb-$major.tap") 2>&1 || true
+		wait $! || true
+		line=$(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
+			"$ROBOTID_ROOT/build/deb-$major.tap" | tail -1)
+		[ -n "$line" ] || line="0 1"
+		p=$((p + ${line% *})); f=$((f + ${line#* }))
+	fi
+	echo
+	echo "robotid: $p passed, $f failed"
+	[ "$f" -eq 0 ]
 }
 
-FRESH_DIR=""
-remove_fresh_root() { [ -z "$FRESH_DIR" ] || rm -rf "$FRESH_DIR"; }
+# Build postgresql-MAJOR-robotid with dpkg-buildpackage in the matrix root
+# DIR of SUITE, install the .deb into a new root of SUITE, and run the
+# regression suite there against the installed package
+# (debian/tests/installcheck, that is `pg_buildext installcheck`).  Prints
+# TAP and "# N passed, N failed".
+test_deb() {
+	local major=$1 suite=$2 dir=$3 clean=$ROBOTID_ROOTS/deb-$2 deb status=0 p=0 f=0 counts
+	local out=$ROBOTID_ROOT/build/deb-$major
+	log "dpkg-buildpackage for PostgreSQL $major in $dir"
+	rm -f "$dir"/root/*.deb
+	copy_tree "$dir/root/robotid"
+	# PG_UPDATECONTROL: debian/control names 15; the root's major replaces it
+	if root_run "$dir" bash -c 'export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends build-essential debhelper \
+			postgresql-server-dev-all >/dev/null &&
+		cd /root/robotid && PG_UPDATECONTROL=yes DEB_BUILD_OPTIONS=nocheck \
+			dpkg-buildpackage -us -uc -b' > "$out-build.out" 2>&1 &&
+		deb=$(ls "$dir/root/postgresql-$major-robotid_"*.deb 2>/dev/null) && [ -n "$deb" ]; then
+		cp "$deb" "$ROBOTID_ROOT/build/"
+		echo "ok - dpkg-buildpackage built $(basename "$deb")"
+		p=$((p + 1))
+	else
+		tail -30 "$out-build.out"
+		echo "not ok - dpkg-buildpackage built postgresql-$major-robotid"
+		echo "# $p passed, $((f + 1)) failed"
+		return 1
+	fi
+
+	log "installing $(basename "$deb") into a new $suite root and running pg_buildext installcheck"
+	root_unpack "$suite" "$clean"
+	copy_tree "$clean/root/robotid"
+	cp "$deb" "$clean/root/"
+	ROOT_APT_CACHE=$ROBOTID_ROOTS/apt-cache-$suite root_run "$clean" bash -c 'export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+			make postgresql-server-dev-all /root/'"$(basename "$deb")"' >/dev/null &&
+		cd /root/robotid && sh debian/tests/installcheck' > "$out-installcheck.out" 2>&1 || status=$?
+	grep -E '^(ok|not ok|test) |tests (passed|failed)' "$out-installcheck.out" || true
+	[ "$status" -eq 0 ] || tail -60 "$out-installcheck.out"
+	counts=$(regress_counts "$out-installcheck.out" "$status")
+	p=$((p + ${counts% *})); f=$((f + ${counts#* }))
+	echo "# $p passed, $f failed"
+	[ "$f" -eq 0 ]
+}
+
+# Throwaway roots: unpacked anew from a tarball of the suite's debootstrap
+# output (made once), and deleted when the script exits, never while
+# anything is still mounted in them.
+THROWAWAY_ROOTS=()
+remove_throwaway_roots() {
+	local dir
+	for dir in "${THROWAWAY_ROOTS[@]}"; do
+		if grep -q " $dir/" /proc/mounts; then
+			echo "robotid: not removing $dir: something is still mounted in it" >&2
+		else
+			rm -rf "$dir"
+		fi
+	done
+	THROWAWAY_ROOTS=()
+}
+
+# A new root of SUITE with nothing installed, in DIR.
+root_unpack() {
+	local suite=$1 dir=$2 tarball=$ROBOTID_ROOTS/$1-minbase.tar
+	if [ ! -f "$tarball" ]; then
+		root_create "$suite" "$ROBOTID_ROOTS/$suite-pristine"
+		tar -C "$ROBOTID_ROOTS/$suite-pristine" -cf "$tarball.tmp" .
+		mv "$tarball.tmp" "$tarball"
+		rm -rf "$ROBOTID_ROOTS/$suite-pristine"
+	fi
+	[ ${#THROWAWAY_ROOTS[@]} -gt 0 ] || on_exit remove_throwaway_roots
+	THROWAWAY_ROOTS+=("$dir")
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	tar -C "$dir" -xf "$tarball"
+}
 
 # test.sh --fresh: the README's two commands, exactly as written, in a new
 # minbase bookworm root with nothing installed, from a clone of HEAD.  The
 # debootstrap output is cached as a tarball and unpacked anew each time.
 test_fresh() {
-	local tarball=$ROBOTID_ROOTS/bookworm-minbase.tar head p=0 f=0 line
+	local dir=$ROBOTID_ROOTS/fresh-bookworm head p=0 f=0 line
 	head=$(git -C "$ROBOTID_ROOT" rev-parse HEAD)
 	root_lock fresh-bookworm
-	if [ ! -f "$tarball" ]; then
-		root_create bookworm "$ROBOTID_ROOTS/bookworm-pristine"
-		tar -C "$ROBOTID_ROOTS/bookworm-pristine" -cf "$tarball.tmp" .
-		mv "$tarball.tmp" "$tarball"
-		rm -rf "$ROBOTID_ROOTS/bookworm-pristine"
-	fi
-	FRESH_DIR=$ROBOTID_ROOTS/fresh-bookworm
-	on_exit remove_fresh_root
-	rm -rf "$FRESH_DIR"
-	mkdir -p "$FRESH_DIR"
-	tar -C "$FRESH_DIR" -xf "$tarball"
-	git clone -q "$ROBOTID_ROOT" "$FRESH_DIR/root/robotid"
-	git -C "$FRESH_DIR/root/robotid" checkout -q --detach "$head"
+	root_unpack bookworm "$dir"
+	git clone -q "$ROBOTID_ROOT" "$dir/root/robotid"
+	git -C "$dir/root/robotid" checkout -q --detach "$head"
 	git -C "$ROBOTID_ROOT" diff --quiet HEAD ||
 		log "note: uncommitted changes are not in the clone of $head"
 	mkdir -p "$ROBOTID_ROOT/build"
+	export ROOT_APT_CACHE=$ROBOTID_ROOTS/apt-cache-bookworm
 
 	log "fresh root, clone of $head: bash scripts/demo.sh"
-	if root_run "$FRESH_DIR" bash -c 'cd /root/robotid && bash scripts/demo.sh' \
+	if root_run "$dir" bash -c 'cd /root/robotid && bash scripts/demo.sh' \
 		> "$ROBOTID_ROOT/build/fresh-demo.out" 2>&1; then
 		tail -3 "$ROBOTID_ROOT/build/fresh-demo.out"
 		echo "ok - bash scripts/demo.sh in a fresh root"
@@ -189,8 +277,9 @@ test_fresh() {
 	fi
 
 	log "fresh root, clone of $head: bash scripts/test.sh"
-	root_run "$FRESH_DIR" bash -c 'cd /root/robotid && bash scripts/test.sh' \
+	root_run "$dir" bash -c 'cd /root/robotid && bash scripts/test.sh' \
 		> >(tee "$ROBOTID_ROOT/build/fresh-test.out") 2>&1 || true
+	wait $! || true
 	line=$(summary_of "$ROBOTID_ROOT/build/fresh-test.out")
 	if [ -n "$line" ]; then
 		p=$((p + ${line% *})); f=$((f + ${line#* }))

@@ -57,16 +57,15 @@ fi
 start_cluster
 
 log "pg_regress and isolation (make installcheck)"
-if make -s installcheck PG_CONFIG="$PG_BIN/pg_config" > build/installcheck.out 2>&1; then
-	cat build/installcheck.out
-else
-	cat build/installcheck.out
+status=0
+make -s installcheck PG_CONFIG="$PG_BIN/pg_config" > build/installcheck.out 2>&1 || status=$?
+cat build/installcheck.out
+if [ "$status" -ne 0 ]; then
 	[ -f regression.diffs ] && head -200 regression.diffs
 	[ -f output_iso/regression.diffs ] && head -200 output_iso/regression.diffs
 fi
-while read -r n; do count "$n" 0; done < <(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' build/installcheck.out)
-while read -r f n; do count $((n - f)) "$f"; done < <(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1 \2/p' build/installcheck.out)
-grep -q 'tests passed\|tests failed' build/installcheck.out || count 0 1
+read -r rp rf < <(regress_counts build/installcheck.out "$status")
+count "$rp" "$rf"
 
 log "pgTAP (pg_prove)"
 as_postgres "$PG_BIN/createdb" -h "$PGHOST" -p "$PGPORT" robotid_tap
