@@ -6,8 +6,8 @@ EXTENSION = robotid
 MODULE_big = robotid
 OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o \
 	src/lifecycle_core.o src/guard.o src/lifecycle.o src/market_guard.o
-DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql
-DATA_built = extension/robotid--1.1--1.2.sql
+DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql extension/robotid--1.1--1.2.sql
+DATA_built = extension/robotid--1.2--1.3.sql
 PGFILEDESC = "robotid - robot identity codes"
 
 REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
@@ -16,11 +16,13 @@ REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade
 REGRESS_V16 = robot_id_soft_errors
 REGRESS_V17 = robot_id_copy_on_error
 REGRESS_OPTS = --load-extension=robotid
-ISOLATION = market_race refurbish_race move_race registry_race
+ISOLATION = market_race refurbish_race move_race registry_race guard_privilege guard_partition_race
+ISOLATION += registry_register_recall_race registry_register_close_race registry_move_race \
+	registry_move_recall_race registry_move_close_race registry_remedy_close_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src
-EXTRA_CLEAN = build extension/robotid--1.1--1.2.sql
+EXTRA_CLEAN = build extension/robotid--1.2--1.3.sql
 
 PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version | sed 's/^[^0-9]*\([0-9]*\).*/\1/')
@@ -40,7 +42,9 @@ $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
 # the registry's DDL is kept readable in registry/ and wrapped into the
 # update script that defines robot_registry_install()
-extension/robotid--1.1--1.2.sql: registry/install_head.sql registry/registry.sql registry/install_tail.sql
+REGISTRY_SQL = $(sort $(wildcard $(srcdir)/registry/[0-9]*.sql))
+
+extension/robotid--1.2--1.3.sql: registry/install_head.sql $(REGISTRY_SQL) registry/install_tail.sql
 	cat $^ > $@
 
 CLANG ?= clang

@@ -32,3 +32,11 @@ BEGIN
 END
 $$;
 SELECT what, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3) AS median_ms FROM timings GROUP BY what ORDER BY what;
+RESET ROLE;
+\echo == tamper evidence at this scale, as the owner: verify() and checkpoint()
+\timing on
+SELECT count(*) AS broken FROM robot_registry.verify();
+SELECT upto_event_id, left(root, 16) AS root FROM robot_registry.checkpoint();
+SELECT robot_registry.verify_checkpoint(upto_event_id, root) FROM robot_registry.checkpoints
+ ORDER BY upto_event_id DESC LIMIT 1;
+\timing off

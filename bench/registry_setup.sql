@@ -26,9 +26,9 @@ INSERT INTO bare_robots (id, state, recalled, refurbished_from, owner_name, loca
 SELECT id, state, recalled, refurbished_from, owner_name, location, registered_at, updated_at, changed_by
   FROM robot_registry.robots;
 CREATE TABLE bare_events (LIKE robot_registry.events INCLUDING ALL);
-ALTER TABLE bare_events ALTER hash DROP NOT NULL;
+ALTER TABLE bare_events ALTER hash DROP NOT NULL, ALTER row_hash DROP NOT NULL;
 INSERT INTO bare_events OVERRIDING SYSTEM VALUE SELECT * FROM robot_registry.events;
-SELECT setval(pg_get_serial_sequence('bare_events', 'event_id'), (SELECT max(event_id) FROM bare_events)) \gset ignored_
+ALTER TABLE bare_events ALTER event_id SET DEFAULT nextval('robot_registry.log_sequence');
 VACUUM ANALYZE bench_pool, bare_robots, bare_events;
 SELECT count(*) AS robots, (SELECT count(*) FROM robot_registry.events) AS events,
        (SELECT count(*) FROM bench_pool) AS movable FROM robot_registry.robots;

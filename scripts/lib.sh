@@ -44,7 +44,7 @@ ensure_packages() {
 	# libclang-rt-dev: clang's fuzzer runtime, which `make fuzz` links
 	local wanted=(make gcc clang libclang-rt-dev postgresql-$PG_MAJOR
 		postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
-		libtap-parser-sourcehandler-pgtap-perl)
+		libtap-parser-sourcehandler-pgtap-perl sqlsmith)
 	local missing=() pkg
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||

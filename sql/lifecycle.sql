@@ -127,6 +127,94 @@ CREATE TRIGGER plain_lifecycle BEFORE INSERT OR UPDATE ON plain_fleet
 UPDATE plain_fleet SET lifecycle = 'deployed';
 SELECT pg_temp.try($$UPDATE plain_fleet SET lifecycle = 'manufactured'$$);
 
+-- a partitioned table of robots: a source is looked up in every partition
+CREATE TABLE parted (id robot_id PRIMARY KEY, state robot_state NOT NULL DEFAULT 'manufactured',
+	recalled boolean NOT NULL DEFAULT false, refurbished_from robot_id)
+	PARTITION BY RANGE (id);
+CREATE TABLE parted_a PARTITION OF parted
+	FOR VALUES FROM ('86000300000120260529000000001') TO ('86000300000120260529000000100');
+-- partition b has its columns in another order, so attribute numbers differ
+CREATE TABLE parted_b (refurbished_from robot_id, note text, state robot_state NOT NULL DEFAULT 'manufactured',
+	recalled boolean NOT NULL DEFAULT false, id robot_id NOT NULL);
+ALTER TABLE parted_b DROP COLUMN note;
+ALTER TABLE parted ATTACH PARTITION parted_b
+	FOR VALUES FROM ('86000300000120260529000000100') TO ('86000300000120260529000000200');
+CREATE TRIGGER parted_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON parted
+	FOR EACH ROW EXECUTE FUNCTION robot_lifecycle_guard();
+INSERT INTO parted (id) VALUES ('86000300000120260529000000001'), ('86000300000120260529000000002');
+UPDATE parted SET state = 'recycled' WHERE id = '86000300000120260529000000001';
+-- a scrapped unit in partition a, a rebuild landing in partition b
+SELECT pg_temp.try($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000300000120260529000000150', '86000300000120260529000000001')$$);
+-- the same, inserted directly into the partition
+SELECT pg_temp.try($$INSERT INTO parted_b (id, refurbished_from)
+	VALUES ('86000300000120260529000000150', '86000300000120260529000000001')$$);
+-- a live source in another partition is fine, and so is changing it on UPDATE
+INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000300000120260529000000150', '86000300000120260529000000002');
+SELECT pg_temp.try($$UPDATE parted SET refurbished_from = '86000300000120260529000000001'
+	WHERE id = '86000300000120260529000000150'$$);
+-- and from partition b back into partition a
+UPDATE parted SET state = 'retired' WHERE id = '86000300000120260529000000150';
+SELECT pg_temp.try($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000300000120260529000000003', '86000300000120260529000000150')$$);
+-- a partition attached after the trigger's look-ups were resolved is searched too
+CREATE TABLE parted_c (LIKE parted INCLUDING DEFAULTS);
+ALTER TABLE parted_c ADD PRIMARY KEY (id);
+INSERT INTO parted_c (id, state) VALUES ('86000300000120260529000000250', 'retired');
+ALTER TABLE parted ATTACH PARTITION parted_c
+	FOR VALUES FROM ('86000300000120260529000000200') TO ('86000300000120260529000000300');
+SELECT pg_temp.try($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000300000120260529000000004', '86000300000120260529000000250')$$);
+-- and a detached one no longer is
+ALTER TABLE parted DETACH PARTITION parted_c;
+INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000300000120260529000000004', '86000300000120260529000000250');
+-- a partition without a unique index on the code is misuse
+CREATE TABLE parted_plain (LIKE parted INCLUDING DEFAULTS) PARTITION BY LIST (state);
+CREATE TABLE parted_plain_1 PARTITION OF parted_plain FOR VALUES IN ('manufactured');
+CREATE TABLE parted_plain_2 PARTITION OF parted_plain DEFAULT;
+CREATE UNIQUE INDEX ON parted_plain_1 (id);
+CREATE TRIGGER parted_plain_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON parted_plain
+	FOR EACH ROW EXECUTE FUNCTION robot_lifecycle_guard();
+SELECT pg_temp.try($$INSERT INTO parted_plain (id) VALUES ('86000300000120260529000000001')$$);
+CREATE UNIQUE INDEX ON parted_plain_2 (id);
+INSERT INTO parted_plain (id) VALUES ('86000300000120260529000000001');
+DROP TABLE parted_plain, parted_c;
+
+-- a partition that is itself partitioned: the topmost table's leaves are searched
+CREATE TABLE layered (id robot_id, state robot_state NOT NULL DEFAULT 'manufactured',
+	refurbished_from robot_id, PRIMARY KEY (id)) PARTITION BY HASH (id);
+CREATE TABLE layered_0 PARTITION OF layered FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE layered_1 PARTITION OF layered FOR VALUES WITH (MODULUS 2, REMAINDER 1)
+	PARTITION BY HASH (id);
+CREATE TABLE layered_1_1 PARTITION OF layered_1 FOR VALUES WITH (MODULUS 4, REMAINDER 1);
+CREATE TABLE layered_1_3 PARTITION OF layered_1 FOR VALUES WITH (MODULUS 4, REMAINDER 3);
+CREATE TRIGGER layered_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON layered
+	FOR EACH ROW EXECUTE FUNCTION robot_lifecycle_guard();
+INSERT INTO layered (id) SELECT make_robot_id('86', '0003', '000002', n) FROM generate_series(1, 20) n;
+UPDATE layered SET state = 'recycled';
+SELECT count(DISTINCT tableoid) AS leaves_with_sources FROM layered;
+-- every rebuild from every source is refused, whichever leaves they are in
+SELECT count(*) FILTER (WHERE pg_temp.try(format('INSERT INTO layered (id, refurbished_from) VALUES (%L, %L)',
+		make_robot_id('86', '0003', '000002', r), make_robot_id('86', '0003', '000002', s)))
+		LIKE '23514 constraint=robot_no_refurbishment %') AS refused,
+	count(*) AS attempts
+FROM generate_series(1, 20) s, generate_series(21, 40) r;
+INSERT INTO layered (id) SELECT make_robot_id('86', '0003', '000002', n) FROM generate_series(21, 40) n;
+SELECT count(DISTINCT tableoid) AS leaves_with_rebuilds FROM layered WHERE state = 'manufactured';
+-- a table whose triggers fire on a partition of it (not on the topmost table)
+CREATE TRIGGER layered_1_lifecycle BEFORE INSERT ON layered_1
+	FOR EACH ROW EXECUTE FUNCTION robot_lifecycle_guard();
+DROP TRIGGER layered_lifecycle ON layered;
+SELECT count(*) FILTER (WHERE pg_temp.try(format('INSERT INTO layered_1 (id, refurbished_from) VALUES (%L, %L)',
+		make_robot_id('86', '0003', '000002', r), make_robot_id('86', '0003', '000002', s)))
+		LIKE '23514 constraint=robot_no_refurbishment %') AS refused,
+	count(*) AS attempts
+FROM generate_series(1, 20) s, generate_series(41, 80) r
+WHERE satisfies_hash_partition('layered'::regclass, 2, 1, make_robot_id('86', '0003', '000002', r));
+DROP TABLE parted, layered;
+
 -- misuse: 39P01, and 42703 for a named column that does not exist
 CREATE TABLE misuse (id robot_id PRIMARY KEY, state robot_state, state_text text, flag int);
 CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH STATEMENT EXECUTE FUNCTION robot_lifecycle_guard();

@@ -98,20 +98,65 @@ CREATE TRIGGER m BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION robot_mar
 SELECT pg_temp.try($$INSERT INTO misuse VALUES ('86000100012320260529000000001')$$);
 DROP TRIGGER m ON misuse;
 
--- the owner of the guarded table must be able to read the registry
+-- like a foreign key, the owner of the guarded table must be allowed to
+-- reference the registry: SELECT alone does not let a role probe codes or
+-- lock registry rows through a trigger on a table of its own
 CREATE ROLE robotid_regress_seller;
-CREATE TABLE public.seller_sales (robot_id robot_id);
-ALTER TABLE public.seller_sales OWNER TO robotid_regress_seller;
-CREATE TRIGGER m BEFORE INSERT ON public.seller_sales FOR EACH ROW
-	EXECUTE FUNCTION robot_market_guard('registry=registry.robots');
-SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+CREATE ROLE robotid_regress_partners;
 GRANT USAGE ON SCHEMA registry TO robotid_regress_seller;
 GRANT SELECT ON registry.robots TO robotid_regress_seller;
-SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000002')$$);
-DROP TABLE public.seller_sales;
-REVOKE ALL ON registry.robots FROM robotid_regress_seller;
-REVOKE ALL ON SCHEMA registry FROM robotid_regress_seller;
-DROP ROLE robotid_regress_seller;
+GRANT CREATE ON SCHEMA public TO robotid_regress_seller;
+SET ROLE robotid_regress_seller;
+CREATE TABLE public.seller_sales (robot_id robot_id);
+CREATE TRIGGER m BEFORE INSERT ON public.seller_sales FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=registry.robots');
+INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001');
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+RESET ROLE;
+-- whoever writes: the owner's privileges count
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+GRANT REFERENCES ON registry.robots TO robotid_regress_seller;
+SET ROLE robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000004')$$);
+RESET ROLE;
+-- a REVOKE is noticed by the cached trigger at the next row
+REVOKE REFERENCES ON registry.robots FROM robotid_regress_seller;
+SET ROLE robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+RESET ROLE;
+-- column privileges: every column the guard reads, recalled included
+GRANT REFERENCES (id, state) ON registry.robots TO robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+GRANT REFERENCES (recalled) ON registry.robots TO robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+REVOKE REFERENCES (recalled) ON registry.robots FROM robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+-- a registry without a recalled column needs only id and state
+GRANT USAGE ON SCHEMA registry TO robotid_regress_partners;
+GRANT REFERENCES (id, state) ON registry.bare TO robotid_regress_seller;
+CREATE TABLE public.seller_leases (robot_id robot_id);
+ALTER TABLE public.seller_leases OWNER TO robotid_regress_seller;
+CREATE TRIGGER m BEFORE INSERT ON public.seller_leases FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=registry.bare');
+SELECT pg_temp.try($$INSERT INTO public.seller_leases VALUES ('86000100012320260529000000002')$$);
+-- a privilege held through a role: revoking the membership is noticed too
+REVOKE REFERENCES (id, state) ON registry.robots FROM robotid_regress_seller;
+GRANT REFERENCES ON registry.robots TO robotid_regress_partners;
+GRANT robotid_regress_partners TO robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+REVOKE robotid_regress_partners FROM robotid_regress_seller;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+-- a new owner is checked afresh
+ALTER TABLE public.seller_sales OWNER TO robotid_regress_partners;
+SELECT pg_temp.try($$INSERT INTO public.seller_sales VALUES ('86000100012320260529000000001')$$);
+-- that the refusal comes before any lock is proved in specs/guard_privilege.spec
+SELECT robot_id FROM public.seller_sales ORDER BY robot_id;
+DROP TABLE public.seller_sales, public.seller_leases;
+REVOKE ALL ON registry.robots, registry.bare FROM robotid_regress_seller, robotid_regress_partners;
+REVOKE ALL ON SCHEMA registry FROM robotid_regress_seller, robotid_regress_partners;
+REVOKE ALL ON SCHEMA public FROM robotid_regress_seller;
+DROP ROLE robotid_regress_seller, robotid_regress_partners;
 
 DROP TABLE sales, rentals, leases, public.deployments, misuse;
 DROP SCHEMA registry CASCADE;

@@ -194,12 +194,52 @@ EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.events WHERE robot_id = '860001
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key IN ('860001000001', '860001000002');
 RESET enable_seqscan;
 
+-- edits: the location by those who handle the robot, logged; no silent
+-- owner change; a non-move is refused
+SET ROLE regress_robotid_operator;
+SELECT id, state, location FROM robot_registry.relocate('86000100000120260101000000001', 'Guangzhou depot');
+SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$);
+SELECT pg_temp.try($$UPDATE robot_registry.robots SET owner_name = 'me' WHERE id = '86000100000120260101000000001'$$);
+RESET ROLE;
+SET ROLE regress_robotid_regulator;
+SELECT pg_temp.try($$SELECT robot_registry.relocate('86000100000120260101000000001', 'Regulator HQ')$$);
+RESET ROLE;
+SELECT kind, from_state, to_state, actor, detail FROM robot_registry.events
+ WHERE robot_id = '86000100000120260101000000001' ORDER BY event_id DESC LIMIT 1;
+
+-- the ledger: catalogue, actor map, recalls and remedies, by whom
+SELECT subject, op, actor, count(*) FROM robot_registry.ledger GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+
+-- a checkpoint verifies, and stops verifying once history is rewritten
+SELECT upto_event_id = (SELECT max(event_id) FROM robot_registry.events) AS covers_the_newest_event,
+       length(root) AS root_hex_digits
+  FROM robot_registry.checkpoint() \gset cp_
+SELECT upto_event_id AS cp_upto, root AS cp_root FROM robot_registry.checkpoints \gset
+SELECT :'cp_covers_the_newest_event' AS covers_the_newest_event, :'cp_root_hex_digits' AS root_hex_digits,
+       robot_registry.verify_checkpoint(:cp_upto, :'cp_root') AS verifies;
+SELECT robot_registry.verify_checkpoint(:cp_upto, repeat('0', 64)) AS another_root_verifies;
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE robot_registry.events SET detail = '{"owner": "Forged"}'
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events WHERE robot_id = '86000100000120260101000000002');
+UPDATE robot_registry.events e SET hash = robot_registry.event_hash(e)
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events WHERE robot_id = '86000100000120260101000000002');
+SELECT count(*) AS verify_problems, robot_registry.verify_checkpoint(:cp_upto, :'cp_root') AS verifies_after_rewrite
+  FROM robot_registry.verify();
+ROLLBACK;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT pg_temp.try('SELECT robot_registry.checkpoint()');
+ROLLBACK;
+
 -- the log is append-only, even for the owner
 SELECT pg_temp.try($$UPDATE robot_registry.events SET detail = '{}'$$);
 SELECT pg_temp.try($$DELETE FROM robot_registry.events$$);
 SELECT pg_temp.try($$TRUNCATE robot_registry.events$$);
 SELECT pg_temp.try($$DELETE FROM robot_registry.robots$$);
 SELECT pg_temp.try($$DELETE FROM robot_registry.market_events$$);
+SELECT pg_temp.try($$TRUNCATE robot_registry.market_events$$);
+SELECT pg_temp.try($$TRUNCATE robot_registry.ledger$$);
+SELECT pg_temp.try($$UPDATE robot_registry.ledger SET actor = 'x'$$);
 
 -- tamper evidence: intact, then altered, then with an event removed
 SELECT * FROM robot_registry.verify();

@@ -12,11 +12,14 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -128,25 +131,48 @@ guard_parse_arguments(TriggerData *trigdata, const char *name,
 	}
 }
 
+/* A relation a resolved trigger depends on changed, or all of them may have. */
 static void
 guard_invalidate(Datum arg, Oid relid)
 {
 	HASH_SEQ_STATUS status;
 	GuardCacheEntry *entry;
+	int			i;
 
 	hash_seq_init(&status, guard_cache);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{
-		if (relid == InvalidOid || entry->watched[0] == relid ||
-			entry->watched[1] == relid)
+		for (i = 0; i < entry->nwatched; i++)
+			if (relid == InvalidOid || entry->watched[i] == relid)
+				break;
+		if (relid == InvalidOid || i < entry->nwatched)
+		{
 			entry->valid = false;
+			entry->stale = true;
+		}
 	}
 }
 
 /*
+ * A role's attributes or memberships changed: the privileges checked when
+ * the triggers were resolved may no longer hold.  Rare; re-resolve all.
+ */
+static void
+guard_invalidate_roles(Datum arg, int cacheid, uint32 hashvalue)
+{
+	guard_invalidate(arg, InvalidOid);
+}
+
+/*
  * The cache entry for this trigger, possibly invalid: the caller resolves
- * it and sets valid.  An error while resolving leaves it invalid, so it is
- * resolved again next time.
+ * it and calls guard_cache_ready().  An error while resolving leaves it
+ * invalid, so it is resolved again next time.
+ *
+ * A valid entry that probes other relations than the trigger's own (which
+ * the executor has locked) takes in pending invalidations and locks those
+ * relations first, so that a REVOKE, a dropped index or an attached
+ * partition committed before this row is seen now, and a relation dropped
+ * since is noticed before it is opened.
  */
 GuardCacheEntry *
 guard_cache_entry(FunctionCallInfo fcinfo, TriggerData *trigdata)
@@ -154,6 +180,7 @@ guard_cache_entry(FunctionCallInfo fcinfo, TriggerData *trigdata)
 	Oid			tgoid = trigdata->tg_trigger->tgoid;
 	GuardCacheEntry *entry = (GuardCacheEntry *) fcinfo->flinfo->fn_extra;
 	bool		found;
+	int			i;
 
 	/* entries never move or go away, so the statement can keep a pointer */
 	if (entry == NULL || entry->tgoid != tgoid)
@@ -168,19 +195,121 @@ guard_cache_entry(FunctionCallInfo fcinfo, TriggerData *trigdata)
 			guard_cache = hash_create("robotid trigger cache", 16, &ctl,
 									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 			CacheRegisterRelcacheCallback(guard_invalidate, (Datum) 0);
+			CacheRegisterSyscacheCallback(AUTHOID, guard_invalidate_roles, (Datum) 0);
+			CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, guard_invalidate_roles, (Datum) 0);
 		}
 		entry = hash_search(guard_cache, &tgoid, HASH_ENTER, &found);
 		if (!found)
+		{
 			entry->valid = false;
+			entry->context = AllocSetContextCreate(CacheMemoryContext,
+												   "robotid trigger",
+												   ALLOCSET_SMALL_SIZES);
+		}
 		fcinfo->flinfo->fn_extra = entry;
+	}
+	if (entry->valid)
+	{
+		bool		accepted = false;
+
+		for (i = 0; i < entry->nlookups && entry->valid; i++)
+		{
+			if (entry->lookups[i].relid == entry->relid)
+				continue;
+			if (!accepted)
+			{
+				AcceptInvalidationMessages();
+				accepted = true;
+				if (!entry->valid)
+					break;
+			}
+			LockRelationOid(entry->lookups[i].relid, RowShareLock);
+		}
 	}
 	if (!entry->valid)
 	{
+		MemoryContext context = entry->context;
+
+		MemoryContextReset(context);
 		memset(entry, 0, sizeof(GuardCacheEntry));
 		entry->tgoid = tgoid;
-		entry->watched[0] = RelationGetRelid(trigdata->tg_relation);
+		entry->context = context;
+		entry->relid = RelationGetRelid(trigdata->tg_relation);
+		guard_watch(entry, entry->relid);
 	}
 	return entry;
+}
+
+/*
+ * The entry is resolved.  If a relation it watches changed meanwhile, it
+ * serves this row and is resolved again for the next.
+ */
+void
+guard_cache_ready(GuardCacheEntry *entry)
+{
+	entry->valid = !entry->stale;
+}
+
+/* Resolve the entry again when relid changes (ALTER, GRANT, ATTACH, ...). */
+void
+guard_watch(GuardCacheEntry *entry, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < entry->nwatched; i++)
+		if (entry->watched[i] == relid)
+			return;
+	if (entry->watched == NULL)
+		entry->watched = MemoryContextAlloc(entry->context, 4 * sizeof(Oid));
+	else if ((entry->nwatched & (entry->nwatched - 1)) == 0 && entry->nwatched >= 4)
+		entry->watched = repalloc(entry->watched, 2 * entry->nwatched * sizeof(Oid));
+	entry->watched[entry->nwatched++] = relid;
+}
+
+/*
+ * Like a foreign key, a guard reads and locks rows of another table
+ * whoever writes, so the owner of the trigger's table must hold REFERENCES
+ * on that table, or on every column of it the guard reads (those that
+ * exist: a missing one is reported as such afterwards).  Otherwise 42501,
+ * before anything of the table is locked or read.
+ */
+void
+guard_check_references(Oid relid, Oid owner, const GuardArgument *columns,
+					   int count, TriggerData *trigdata, const char *name)
+{
+	StringInfoData names;
+	bool		allowed = true;
+	char	   *table;
+	char	   *role;
+	int			i;
+
+	if (pg_class_aclcheck(relid, owner, ACL_REFERENCES) == ACLCHECK_OK)
+		return;
+	initStringInfo(&names);
+	for (i = 0; i < count; i++)
+	{
+		AttrNumber	attnum = get_attnum(relid, columns[i].value);
+
+		if (attnum <= 0)
+			continue;
+		appendStringInfo(&names, "%s%s", names.len ? ", " : "",
+						 quote_identifier(columns[i].value));
+		if (pg_attribute_aclcheck(relid, attnum, owner, ACL_REFERENCES) != ACLCHECK_OK)
+			allowed = false;
+	}
+	if (allowed)
+		return;
+
+	table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									   get_rel_name(relid));
+	role = GetUserNameFromId(owner, false);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("role \"%s\", owner of table \"%s\", may not reference table %s",
+					role, RelationGetRelationName(trigdata->tg_relation), table),
+			 errdetail("Trigger \"%s\" reads and locks rows of %s with %s(); like a foreign key, that needs the REFERENCES privilege on the table or on its columns %s.",
+					   trigdata->tg_trigger->tgname, table, name, names.data),
+			 errhint("GRANT REFERENCES ON %s TO %s;", table, quote_identifier(role))));
 }
 
 static Oid
@@ -267,25 +396,34 @@ guard_column(Relation rel, const GuardArgument *argument, bool required,
 }
 
 /*
- * Prepare look-ups of robots in rel by code: its columns, and a unique
- * btree index on exactly the code column, which the look-up needs to find
- * one row cheaply and lock it.
+ * Add a look-up of robots in rel by code: its columns, and a unique btree
+ * index on exactly the code column, which the look-up needs to find one
+ * row cheaply and lock it.  The entry is resolved again when rel changes.
  */
 void
-guard_lookup_init(GuardLookup *lookup, Relation rel, const GuardArgument *id,
+guard_lookup_init(GuardCacheEntry *entry, Relation rel, const GuardArgument *id,
 				  const GuardArgument *state, const GuardArgument *recalled,
-				  const GuardTypes *types, const char *name)
+				  const char *name)
 {
-	List	   *indexes = RelationGetIndexList(rel);
+	List	   *indexes;
 	ListCell   *lc;
 	Oid			eq_proc = InvalidOid;
+	GuardLookup *lookup;
 
+	guard_watch(entry, RelationGetRelid(rel));
+	if (entry->lookups == NULL)
+		entry->lookups = MemoryContextAlloc(entry->context, sizeof(GuardLookup));
+	else
+		entry->lookups = repalloc(entry->lookups,
+								  (entry->nlookups + 1) * sizeof(GuardLookup));
+	lookup = &entry->lookups[entry->nlookups];
 	lookup->relid = RelationGetRelid(rel);
-	lookup->id_att = guard_column(rel, id, true, types->robot_id, name);
-	lookup->state_att = guard_column(rel, state, true, types->robot_state, name);
+	lookup->id_att = guard_column(rel, id, true, entry->types.robot_id, name);
+	lookup->state_att = guard_column(rel, state, true, entry->types.robot_state, name);
 	lookup->recalled_att = guard_column(rel, recalled, false, BOOLOID, name);
 	lookup->indexid = InvalidOid;
 
+	indexes = RelationGetIndexList(rel);
 	foreach(lc, indexes)
 	{
 		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
@@ -298,7 +436,8 @@ guard_lookup_init(GuardLookup *lookup, Relation rel, const GuardArgument *id,
 			heap_attisnull(index->rd_indextuple, Anum_pg_index_indexprs, NULL))
 		{
 			Oid			op = get_opfamily_member(index->rd_opfamily[0],
-												 types->robot_id, types->robot_id,
+												 entry->types.robot_id,
+												 entry->types.robot_id,
 												 BTEqualStrategyNumber);
 
 			if (OidIsValid(op) &&
@@ -319,7 +458,74 @@ guard_lookup_init(GuardLookup *lookup, Relation rel, const GuardArgument *id,
 						name, id->value, RelationGetRelationName(rel)),
 				 errdetail("It looks robots up by code and locks the row it finds."),
 				 errhint("Add PRIMARY KEY or UNIQUE on \"%s\".", id->value)));
-	fmgr_info_cxt(eq_proc, &lookup->eq_finfo, TopMemoryContext);
+	fmgr_info_cxt(eq_proc, &lookup->eq_finfo, entry->context);
+	entry->nlookups++;
+}
+
+/*
+ * Add look-ups of robots in the trigger's own table.  A partition is one
+ * part of a table of robots: its robots are looked up in every leaf
+ * partition of the topmost partitioned table, columns mapped by name, and
+ * any change of the tree (ATTACH, DETACH, a new index) resolves the entry
+ * again.  A partition owned by another role than the tree's needs
+ * REFERENCES on the topmost table, as a foreign key to it would.
+ */
+void
+guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
+				  const GuardArgument *id, const GuardArgument *state,
+				  const GuardArgument *recalled, const char *name)
+{
+	Relation	rel = trigdata->tg_relation;
+	GuardArgument columns[3];
+	List	   *ancestors;
+	List	   *members;
+	ListCell   *lc;
+	HeapTuple	tuple;
+	Oid			root;
+	Oid			root_owner;
+	Oid			owner = rel->rd_rel->relowner;
+
+	if (!rel->rd_rel->relispartition)
+	{
+		guard_lookup_init(entry, rel, id, state, recalled, name);
+		return;
+	}
+
+	ancestors = get_partition_ancestors(RelationGetRelid(rel));
+	root = llast_oid(ancestors);
+	foreach(lc, ancestors)
+		guard_watch(entry, lfirst_oid(lc));
+	columns[0] = *id;
+	columns[1] = *state;
+	columns[2] = *recalled;
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(root));
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the partitioned table of \"%s\" was dropped concurrently",
+						RelationGetRelationName(rel))));
+	root_owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	if (root_owner != owner)
+		guard_check_references(root, owner, columns, lengthof(columns),
+							   trigdata, name);
+
+	LockRelationOid(root, AccessShareLock);
+	members = find_all_inheritors(root, AccessShareLock, NULL);
+	foreach(lc, members)
+	{
+		Oid			member = lfirst_oid(lc);
+		Relation	leaf;
+
+		guard_watch(entry, member);
+		if (get_rel_relkind(member) == RELKIND_PARTITIONED_TABLE)
+			continue;
+		leaf = table_open(member, AccessShareLock);
+		guard_lookup_init(entry, leaf, id, state, recalled, name);
+		table_close(leaf, NoLock);
+	}
+	list_free(members);
+	list_free(ancestors);
 }
 
 /*

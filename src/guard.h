@@ -39,21 +39,27 @@ typedef struct GuardLookup
 
 /*
  * One resolved trigger, cached per backend by trigger OID until a relation
- * it depends on changes.
+ * it depends on changes or a role's privileges may have changed.  What it
+ * points to lives in its own memory context, reset when it is resolved
+ * again.
  */
 typedef struct GuardCacheEntry
 {
 	Oid			tgoid;			/* hash key */
 	bool		valid;
-	Oid			watched[2];		/* relations whose changes invalidate it */
+	bool		stale;			/* invalidated while being resolved */
+	MemoryContext context;
+	Oid			relid;			/* the table the trigger is on */
+	int			nwatched;		/* relations whose changes invalidate it */
+	Oid		   *watched;
 	GuardTypes	types;
 	AttrNumber	id_att;			/* lifecycle: the guarded table's columns */
 	AttrNumber	state_att;
 	AttrNumber	recalled_att;
 	AttrNumber	refurbished_att;
 	AttrNumber	column_att;		/* market: the robot code of the event */
-	bool		has_lookup;
-	GuardLookup lookup;
+	int			nlookups;		/* tables probed for a robot: the registry, */
+	GuardLookup *lookups;		/* the table itself, or every leaf partition */
 } GuardCacheEntry;
 
 /* An argument key, the value given for it (or its default), whether given. */
@@ -73,11 +79,19 @@ extern GuardCacheEntry *guard_cache_entry(FunctionCallInfo fcinfo,
 extern void guard_load_types(TriggerData *trigdata, GuardTypes *types);
 extern AttrNumber guard_column(Relation rel, const GuardArgument *argument,
 							   bool required, Oid type, const char *name);
-extern void guard_lookup_init(GuardLookup *lookup, Relation rel,
+extern void guard_cache_ready(GuardCacheEntry *entry);
+extern void guard_watch(GuardCacheEntry *entry, Oid relid);
+extern void guard_check_references(Oid relid, Oid owner,
+								   const GuardArgument *columns, int count,
+								   TriggerData *trigdata, const char *name);
+extern void guard_lookup_init(GuardCacheEntry *entry, Relation rel,
 							  const GuardArgument *id,
 							  const GuardArgument *state,
-							  const GuardArgument *recalled,
-							  const GuardTypes *types, const char *name);
+							  const GuardArgument *recalled, const char *name);
+extern void guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
+							  const GuardArgument *id,
+							  const GuardArgument *state,
+							  const GuardArgument *recalled, const char *name);
 extern bool guard_lookup_robot(const GuardLookup *lookup,
 							   const GuardTypes *types, Datum id,
 							   rid_state *state, bool *recalled);

@@ -138,17 +138,19 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	entry->state_att = guard_column(rel, &args[1], true, entry->types.robot_state, LIFECYCLE_GUARD);
 	entry->recalled_att = guard_column(rel, &args[2], false, BOOLOID, LIFECYCLE_GUARD);
 	entry->refurbished_att = guard_column(rel, &args[3], false, entry->types.robot_id, LIFECYCLE_GUARD);
-	entry->has_lookup = entry->refurbished_att != InvalidAttrNumber;
-	if (entry->has_lookup)
-		guard_lookup_init(&entry->lookup, rel, &args[0], &args[1], &args[2],
-						  &entry->types, LIFECYCLE_GUARD);
-	entry->valid = true;
+	if (entry->refurbished_att != InvalidAttrNumber)
+		guard_lookup_tree(entry, trigdata, &args[0], &args[1], &args[2],
+						  LIFECYCLE_GUARD);
+	guard_cache_ready(entry);
 }
 
 /*
  * A robot rebuilt from another (refurbished_from set on INSERT, or changed
  * on UPDATE) may not come from a recycled or retired unit.  The source row
- * is locked, so it cannot be scrapped while this transaction is open.
+ * is locked, so it cannot be scrapped while this transaction is open.  On
+ * a partitioned table every leaf is searched: the code is normally in one,
+ * but without a unique index over the whole tree each copy is locked and
+ * judged.
  */
 static void
 check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
@@ -160,17 +162,23 @@ check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
 	rid_state	state;
 	bool		recalled;
 	char		source_code[RID_DIGITS + 1];
+	int			i;
 
-	if (isnull ||
-		!guard_lookup_robot(&entry->lookup, &entry->types, source, &state, &recalled) ||
-		rid_check_source(state) == RID_RULE_OK)
+	if (isnull)
 		return;
-	guard_format_id(source, false, source_code);
-	guard_violation(rel, RID_RULE_NO_REFURBISHMENT,
-					psprintf("robot %s cannot be rebuilt from scrapped robot %s", code, source_code),
-					psprintf("Robot %s is %s; refurbished robots made from scrapped units may not return to the market.",
-							 source_code, rid_state_label(state)),
-					NULL);
+	for (i = 0; i < entry->nlookups; i++)
+	{
+		if (!guard_lookup_robot(&entry->lookups[i], &entry->types, source,
+								&state, &recalled) ||
+			rid_check_source(state) == RID_RULE_OK)
+			continue;
+		guard_format_id(source, false, source_code);
+		guard_violation(rel, RID_RULE_NO_REFURBISHMENT,
+						psprintf("robot %s cannot be rebuilt from scrapped robot %s", code, source_code),
+						psprintf("Robot %s is %s; refurbished robots made from scrapped units may not return to the market.",
+								 source_code, rid_state_label(state)),
+						NULL);
+	}
 }
 
 static rid_state
@@ -259,7 +267,7 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 							psprintf("It was registered as %s.", rid_state_label(to)),
 							NULL);
 		}
-		if (entry->has_lookup)
+		if (entry->nlookups > 0)
 		{
 			guard_format_id(id, id_null, code);
 			check_source(entry, rel, old_tuple, code);
@@ -305,7 +313,7 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 			report_move(rel, rule, code, from, to);
 		}
 
-		if (entry->has_lookup)
+		if (entry->nlookups > 0)
 		{
 			bool		old_source_null;
 			bool		new_source_null;

@@ -9,12 +9,35 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 
 #define MARKET_GUARD "robot_market_guard"
+
+/* What the registry's privilege check needs while its name is looked up. */
+typedef struct RegistryCheck
+{
+	TriggerData *trigdata;
+	const GuardArgument *columns;
+	int			count;
+} RegistryCheck;
+
+/*
+ * Called by RangeVarGetRelidExtended() before the registry is locked, so
+ * that a role may not reference it does not even hold a lock on it.
+ */
+static void
+check_registry(const RangeVar *relation, Oid relid, Oid old_relid, void *arg)
+{
+	RegistryCheck *check = (RegistryCheck *) arg;
+
+	if (OidIsValid(relid))
+		guard_check_references(relid,
+							   check->trigdata->tg_relation->rd_rel->relowner,
+							   check->columns, check->count, check->trigdata,
+							   MARKET_GUARD);
+}
 
 /*
  * Resolve the arguments: the registry (required, maybe schema-qualified,
@@ -32,9 +55,9 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 		{"state", "state", false},
 		{"recalled", "recalled", false},
 	};
+	RegistryCheck check = {trigdata, &args[2], 3};
 	Oid			registry_oid;
 	Relation	registry;
-	AclResult	acl;
 
 	guard_parse_arguments(trigdata, MARKET_GUARD, args, lengthof(args));
 	if (!args[0].given)
@@ -48,8 +71,15 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	entry->column_att = guard_column(rel, &args[1], true, entry->types.robot_id,
 									 MARKET_GUARD);
 
-	registry_oid = RangeVarGetRelid(makeRangeVarFromNameList(RID_QUALIFIED_NAME_LIST(args[0].value)),
-									AccessShareLock, false);
+	/*
+	 * Like a foreign key, the check reads and locks registry rows whoever
+	 * writes the event, so the owner of the guarded table must be allowed
+	 * to reference the registry.
+	 */
+	registry_oid = RangeVarGetRelidExtended(makeRangeVarFromNameList(RID_QUALIFIED_NAME_LIST(args[0].value)),
+											AccessShareLock, 0,
+											check_registry, &check);
+	guard_watch(entry, registry_oid);
 	registry = table_open(registry_oid, AccessShareLock);
 	if (registry->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
@@ -57,21 +87,9 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 				 errmsg("registry \"%s\" of trigger \"%s\" is not a table",
 						args[0].value, trigdata->tg_trigger->tgname),
 				 errdetail("The registry must be a plain table; views and partitioned tables cannot be probed through one unique index.")));
-	guard_lookup_init(&entry->lookup, registry, &args[2], &args[3], &args[4],
-					  &entry->types, MARKET_GUARD);
-	entry->has_lookup = true;
-
-	/*
-	 * Like a foreign key, the check reads the registry whoever writes the
-	 * event; the owner of the guarded table must be allowed to read it.
-	 */
-	acl = pg_class_aclcheck(registry_oid, rel->rd_rel->relowner, ACL_SELECT);
-	if (acl != ACLCHECK_OK)
-		aclcheck_error(acl, OBJECT_TABLE, RelationGetRelationName(registry));
-
+	guard_lookup_init(entry, registry, &args[2], &args[3], &args[4], MARKET_GUARD);
 	table_close(registry, NoLock);
-	entry->watched[1] = registry_oid;
-	entry->valid = true;
+	guard_cache_ready(entry);
 }
 
 /*
@@ -121,7 +139,7 @@ robot_market_guard(PG_FUNCTION_ARGS)
 								 NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
 						NULL);
 
-	registered = guard_lookup_robot(&entry->lookup, &entry->types, id, &state, &recalled);
+	registered = guard_lookup_robot(&entry->lookups[0], &entry->types, id, &state, &recalled);
 	rule = rid_check_market(registered, state, recalled);
 	if (rule == RID_RULE_OK)
 		return PointerGetDatum(tuple);
@@ -132,7 +150,7 @@ robot_market_guard(PG_FUNCTION_ARGS)
 		case RID_RULE_NO_CODE_NO_MARKET:
 			guard_violation(rel, rule, guard_rule_message(rule, code),
 							psprintf("The registry \"%s\" has no robot with this code; no code, no market access.",
-									 get_rel_name(entry->lookup.relid)),
+									 get_rel_name(entry->lookups[0].relid)),
 							NULL);
 		case RID_RULE_NO_REFURBISHMENT:
 			guard_violation(rel, rule, guard_rule_message(rule, code),

@@ -12,7 +12,7 @@ q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 
 # Every table of the registry, with a digest of its rows that does not
 # depend on their physical order.
-REGISTRY_TABLES="manufacturers models actors actor_moves robots recalls recall_robots events market_events"
+REGISTRY_TABLES="manufacturers models actors actor_moves robots recalls recall_robots events market_events ledger checkpoints"
 table_digest() {
 	q "$1" "SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))
 	          FROM robot_registry.$2 t"
@@ -36,6 +36,8 @@ check_rows_match() {
 check_verified() {
 	[ "$(q "$1" 'SELECT count(*) FROM robot_registry.verify()')" = 0 ]
 	ok $? "verify() passes on the restored registry"
+	[ "$(q "$1" "SELECT bool_and(robot_registry.verify_checkpoint(upto_event_id, root)) FROM robot_registry.checkpoints")" = t ]
+	ok $? "the checkpoint taken before the dump verifies on the restored registry"
 	[ "$(q "$1" 'SELECT count(*) FROM robot_registry.rule_breaks')" = 0 ]
 	ok $? "no rule breaks after the restore"
 }
@@ -54,6 +56,7 @@ SET ROLE dump_robotid_operator;
 SELECT robot_registry.transition(id, 'maintenance', '{"reason": "before the dump"}')
   FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 5;
 RESET ROLE;
+SELECT * FROM robot_registry.checkpoint();
 SQL
 }
 

@@ -2,7 +2,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(43);
+SELECT plan(49);
 
 -- the constraint name a failing statement reports, or NULL if it succeeds
 CREATE FUNCTION pg_temp.violated(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -126,6 +126,48 @@ SELECT is(pg_temp.violated($$INSERT INTO rentals VALUES ('8600010001232026052900
 	'robot_no_refurbishment', 'market, renamed: a recycled robot');
 SELECT throws_ok($$INSERT INTO rentals VALUES ('86000100012320260529000000001')$$, '23514',
 	'robot 86000100012320260529000000001 is scrapped and cannot return to the market', 'market, renamed: message');
+
+-- a partitioned table: the source is looked up in every partition
+CREATE TABLE parted (id robot_id PRIMARY KEY, state robot_state NOT NULL DEFAULT 'manufactured',
+	refurbished_from robot_id) PARTITION BY RANGE (id);
+CREATE TABLE parted_a PARTITION OF parted
+	FOR VALUES FROM ('86000500000120260529000000001') TO ('86000500000120260529000000100');
+CREATE TABLE parted_b PARTITION OF parted
+	FOR VALUES FROM ('86000500000120260529000000100') TO ('86000500000120260529000000200');
+CREATE TRIGGER lifecycle BEFORE INSERT OR UPDATE OR DELETE ON parted
+	FOR EACH ROW EXECUTE FUNCTION robot_lifecycle_guard();
+INSERT INTO parted (id, state) VALUES ('86000500000120260529000000001', 'manufactured'),
+	('86000500000120260529000000002', 'manufactured');
+UPDATE parted SET state = 'retired' WHERE id = '86000500000120260529000000001';
+SELECT is(pg_temp.violated($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000500000120260529000000150', '86000500000120260529000000001')$$),
+	'robot_no_refurbishment', 'partitioned: a scrapped source in another partition');
+SELECT lives_ok($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000500000120260529000000150', '86000500000120260529000000002')$$,
+	'partitioned: a live source in another partition');
+CREATE TABLE parted_c (LIKE parted INCLUDING DEFAULTS, PRIMARY KEY (id));
+INSERT INTO parted_c VALUES ('86000500000120260529000000250', 'recycled');
+ALTER TABLE parted ATTACH PARTITION parted_c
+	FOR VALUES FROM ('86000500000120260529000000200') TO ('86000500000120260529000000300');
+SELECT is(pg_temp.violated($$INSERT INTO parted (id, refurbished_from)
+	VALUES ('86000500000120260529000000003', '86000500000120260529000000250')$$),
+	'robot_no_refurbishment', 'partitioned: a partition attached after the cache was built');
+
+-- the market guard needs REFERENCES on the registry for the guarded table's owner
+CREATE ROLE robotid_tap_dealer;
+GRANT SELECT ON robots TO robotid_tap_dealer;
+CREATE TABLE dealer_sales (robot_id robot_id);
+ALTER TABLE dealer_sales OWNER TO robotid_tap_dealer;
+CREATE TRIGGER market BEFORE INSERT ON dealer_sales FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=robots');
+SELECT throws_ok($$INSERT INTO dealer_sales VALUES ('86000100012320260529000000003')$$, '42501',
+	NULL, 'market: SELECT on the registry is not enough');
+GRANT REFERENCES (id, state, recalled) ON robots TO robotid_tap_dealer;
+SELECT is(pg_temp.violated($$INSERT INTO dealer_sales VALUES ('86000100012320260529000000003')$$),
+	'robot_recall_hold', 'market: column REFERENCES suffice');
+REVOKE REFERENCES (state) ON robots FROM robotid_tap_dealer;
+SELECT throws_ok($$INSERT INTO dealer_sales VALUES ('86000100012320260529000000003')$$, '42501',
+	NULL, 'market: a REVOKE is noticed');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -8,7 +8,7 @@ SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registr
 SELECT robot_registry_install();
 SELECT has_schema('robot_registry');
 SELECT tables_are('robot_registry', ARRAY['manufacturers', 'models', 'actors', 'actor_moves', 'robots',
-	'recalls', 'recall_robots', 'events', 'market_events']);
+	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates']);
 SELECT views_are('robot_registry', ARRAY['fleet_by_manufacturer', 'fleet_by_model', 'open_recalls',
 	'rule_breaks', 'time_in_state']);
 SELECT has_function('robot_registry', 'register_robot', ARRAY['robot_id', 'text', 'text', 'robot_id', 'jsonb']);
@@ -34,7 +34,7 @@ SELECT is((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'robot_registr
 	'every SECURITY DEFINER function pins search_path');
 SELECT ok(NOT has_function_privilege('public', 'robot_registry_install()', 'EXECUTE'),
 	'PUBLIC may not install the registry');
-SELECT ok(NOT has_function_privilege('public', 'robot_registry.release_robots(robot_id[], name, jsonb)', 'EXECUTE'),
+SELECT ok(NOT has_function_privilege('public', 'robot_registry.release_robots(robot_id[], name, jsonb, text)', 'EXECUTE'),
 	'PUBLIC may not release recalled robots directly');
 SELECT ok(NOT has_table_privilege('public', 'robot_registry.events', 'INSERT'), 'PUBLIC may not write the log');
 SELECT ok(NOT has_column_privilege('public', 'robot_registry.robots', 'recalled', 'UPDATE'),

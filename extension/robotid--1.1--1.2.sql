@@ -1,3 +1,23 @@
+/* robotid 1.1 -> 1.2: robot_registry_install(), the reference registry */
+
+\echo Use "ALTER EXTENSION robotid UPDATE TO '1.2'" to load this file. \quit
+
+-- Creates schema robot_registry as ordinary objects owned by the caller,
+-- not as members of the extension: a database that only wants the type
+-- gets no tables, DROP EXTENSION cannot drop registry data without an
+-- explicit CASCADE, and pg_dump dumps the registry and its data like any
+-- other schema.  Frozen at release: the registry of 1.2.  Later registries are built from registry/.
+CREATE FUNCTION robot_registry_install() RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $robotid_install$
+BEGIN
+	IF to_regnamespace('robot_registry') IS NOT NULL THEN
+		RAISE EXCEPTION 'schema robot_registry already exists'
+			USING ERRCODE = 'duplicate_schema',
+			      HINT = 'The registry is installed once per database.';
+	END IF;
+	EXECUTE $robotid_registry$
 -- The reference registry, created in schema robot_registry by
 -- robot_registry_install().  This file is wrapped into the extension's
 -- update script at build time; @extschema@ is the extension's schema.
@@ -1035,3 +1055,9 @@ $fn$;
 COMMENT ON PROCEDURE robot_registry.generate_demo(integer, integer, integer, double precision, integer)
 	IS 'load a synthetic national registry: manufacturers, models, robots with histories, recalls';
 REVOKE ALL ON PROCEDURE robot_registry.generate_demo(integer, integer, integer, double precision, integer) FROM PUBLIC;
+$robotid_registry$;
+END
+$robotid_install$;
+COMMENT ON FUNCTION robot_registry_install()
+	IS 'create the reference registry in schema robot_registry, owned by the caller';
+REVOKE ALL ON FUNCTION robot_registry_install() FROM PUBLIC;

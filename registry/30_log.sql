@@ -1,0 +1,175 @@
+-- 30: the log.  Robot events are hash-chained per robot; the ledger
+-- (catalogue, actor map, recalls) per row.  Both are append-only.
+
+-- A robot's row as one hash: every column, in a form that survives dump and
+-- restore.  Each event records the hash of the row it left behind, so
+-- verify() sees any change that bypassed the log.
+CREATE FUNCTION robot_registry.robot_row_hash(r robot_registry.robots) RETURNS bytea
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT sha256(convert_to(concat_ws('|',
+			r.id::text, r.state::text, r.recalled::text, quote_nullable(r.refurbished_from::text),
+			quote_nullable(r.owner_name), quote_nullable(r.location),
+			CASE WHEN isfinite(r.registered_at) THEN (extract(epoch FROM r.registered_at) * 1000000)::numeric(20,0)::text
+			     ELSE r.registered_at::text END,
+			CASE WHEN isfinite(r.updated_at) THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
+			     ELSE r.updated_at::text END,
+			quote_nullable(r.changed_by::text)), 'UTF8'))
+	$fn$;
+
+-- Every field of an event, chained to the one before.  Times as in
+-- time_text(), written out: this runs for every event.
+CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT sha256(convert_to(concat_ws('|',
+			coalesce(encode(e.prev_hash, 'hex'), ''),
+			e.event_id::text, e.robot_id::text, e.kind,
+			coalesce(e.from_state::text, ''), coalesce(e.to_state::text, ''),
+			e.recalled::text, e.detail::text, e.actor::text,
+			CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text ELSE e.at::text END,
+			coalesce(encode(e.row_hash, 'hex'), '')), 'UTF8'))
+	$fn$;
+
+CREATE FUNCTION robot_registry.ledger_hash(l robot_registry.ledger) RETURNS bytea
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT sha256(convert_to(concat_ws('|',
+			coalesce(encode(l.prev_hash, 'hex'), ''),
+			l.entry_id::text, l.subject, l.subject_key, l.op, l.row_data::text, l.actor::text,
+			robot_registry.time_text(l.at)), 'UTF8'))
+	$fn$;
+
+-- Events of one robot, and entries of one ledger row, are written while
+-- that row is locked, so the previous link cannot change under us.
+CREATE FUNCTION robot_registry.chain_event() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.events', 'events_chain');
+	SELECT e.hash INTO NEW.prev_hash
+	  FROM robot_registry.events e
+	 WHERE e.robot_id OPERATOR(@extschema@.=) NEW.robot_id
+	 ORDER BY e.event_id DESC LIMIT 1;
+	NEW.hash := robot_registry.event_hash(NEW);
+	RETURN NEW;
+END
+$fn$;
+
+CREATE FUNCTION robot_registry.chain_ledger() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'ledger_chain');
+	SELECT l.hash INTO NEW.prev_hash
+	  FROM robot_registry.ledger l
+	 WHERE l.subject = NEW.subject AND l.subject_key = NEW.subject_key
+	 ORDER BY l.entry_id DESC LIMIT 1;
+	NEW.hash := robot_registry.ledger_hash(NEW);
+	RETURN NEW;
+END
+$fn$;
+
+CREATE FUNCTION robot_registry.refuse_change() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RAISE EXCEPTION '% on %.% is not allowed: it is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+		USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_history_immutable',
+		      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+		      HINT = 'Record a new event instead.';
+END
+$fn$;
+
+CREATE TRIGGER events_chain BEFORE INSERT ON robot_registry.events
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.chain_event();
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON robot_registry.events
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON robot_registry.events
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER ledger_chain BEFORE INSERT ON robot_registry.ledger
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.chain_ledger();
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON robot_registry.ledger
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON robot_registry.ledger
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+
+-- The key of a ledgered row, as the ledger names it.
+CREATE FUNCTION robot_registry.ledger_key(subject text, r jsonb) RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT CASE subject
+		       WHEN 'manufacturers' THEN r ->> 'manufacturer_key'
+		       WHEN 'models' THEN r ->> 'model_key'
+		       WHEN 'actors' THEN r ->> 'role_name'
+		       WHEN 'actor_moves' THEN concat_ws('/', r ->> 'kind', r ->> 'from_state', r ->> 'to_state')
+		       WHEN 'recalls' THEN r ->> 'recall_id'
+		       WHEN 'recall_robots' THEN concat_ws('/', r ->> 'recall_id', r ->> 'robot_id')
+		       END
+	$fn$;
+
+-- As the registry: each change to a ledgered table, with the row it left.
+-- TimeZone is pinned so that the row's jsonb, and verify()'s comparison
+-- with it, never depend on the session.  The author is the one the row
+-- names (recalls and remedies are stamped by their triggers), else the
+-- actor an administrator acts for, else the login that made the change.
+CREATE FUNCTION robot_registry.ledger_record() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	SET TimeZone = 'UTC'
+	AS $fn$
+DECLARE
+	r jsonb;
+	author name;
+BEGIN
+	-- nothing of the row is touched before its table is known to be ours
+	IF TG_TABLE_SCHEMA <> 'robot_registry' OR TG_TABLE_NAME NOT IN
+	   ('manufacturers', 'models', 'actors', 'actor_moves', 'recalls', 'recall_robots') THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'none');
+	END IF;
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME,
+		format('robot_registry.%I', TG_TABLE_NAME)::regclass, TG_TABLE_NAME || '_ledger');
+	r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+	author := CASE WHEN TG_OP <> 'DELETE' AND TG_TABLE_NAME = 'recalls'
+	               THEN coalesce(r ->> 'closed_by', r ->> 'opened_by')
+	               WHEN TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'recall_robots'
+	               THEN r ->> 'remedied_by' END;
+	author := coalesce(author, nullif(current_setting('robot_registry.actor', true), ''), session_user);
+	INSERT INTO robot_registry.ledger (subject, subject_key, op, row_data, actor)
+	VALUES (TG_TABLE_NAME, robot_registry.ledger_key(TG_TABLE_NAME, r), lower(TG_OP), r, author);
+	RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.ledger_record() FROM PUBLIC;
+
+CREATE TRIGGER manufacturers_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.manufacturers
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER models_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.models
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER actors_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.actors
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER actor_moves_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.actor_moves
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER recalls_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.recalls
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER recall_robots_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.recall_robots
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER manufacturers_no_truncate BEFORE TRUNCATE ON robot_registry.manufacturers
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER models_no_truncate BEFORE TRUNCATE ON robot_registry.models
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER actors_no_truncate BEFORE TRUNCATE ON robot_registry.actors
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER actor_moves_no_truncate BEFORE TRUNCATE ON robot_registry.actor_moves
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER recalls_no_truncate BEFORE TRUNCATE ON robot_registry.recalls
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER recall_robots_no_truncate BEFORE TRUNCATE ON robot_registry.recall_robots
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();

@@ -1,0 +1,222 @@
+-- 40: robots: rules, actors, recall holds and the log.
+
+CREATE TRIGGER robots_lifecycle BEFORE INSERT OR UPDATE OR DELETE ON robot_registry.robots
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.robot_lifecycle_guard();
+CREATE TRIGGER robots_no_truncate BEFORE TRUNCATE ON robot_registry.robots
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+
+-- As the caller: what this actor may do, and who did it.  One look-up of
+-- the caller's mapping and the move: this runs on every registry write.
+-- Actors write no timestamps and no authorship: both are stamped here.
+-- Edits without a move: the owner changes only with a sale; the location
+-- is kept by the kinds that handle the robot (operators, service
+-- providers, recyclers, its manufacturer); sellers and regulators edit
+-- nothing.  An update that changes nothing is skipped and logs nothing.
+-- Administrators (and the registry's own triggers, which run as its owner)
+-- are not mapped; they name the actor they act for with
+-- robot_registry.act_as(), and may date an import of history through
+-- updated_at.
+CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	old_state @extschema@.robot_state := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
+	internal text := coalesce(current_setting('robot_registry.internal', true), '');
+	my_kind robot_registry.actor_kind;
+	allowed boolean;
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
+	SELECT a.kind,
+	       CASE WHEN old_state IS NULL THEN a.kind = 'manufacturer'
+	            ELSE old_state = NEW.state OR m.kind IS NOT NULL END
+	  INTO my_kind, allowed
+	  FROM robot_registry.actors a
+	  LEFT JOIN robot_registry.actor_moves m
+	    ON m.kind = a.kind AND m.from_state = old_state AND m.to_state = NEW.state
+	 WHERE a.role_name = current_user;
+	IF my_kind IS NULL THEN
+		IF NOT robot_registry.is_administrator() THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		END IF;
+		-- the registry's own changes name their actor in changed_by
+		IF internal = '' THEN
+			NEW.changed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), current_user);
+		END IF;
+		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+			NEW.updated_at := now();
+		END IF;
+		RETURN NEW;
+	END IF;
+	IF internal <> '' THEN
+		RAISE EXCEPTION 'robot_registry.internal is reserved for the registry''s own changes'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NOT allowed AND old_state IS NULL THEN
+		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
+			USING ERRCODE = 'insufficient_privilege';
+	ELSIF NOT allowed THEN
+		RAISE EXCEPTION '% may not move robot % from % to %',
+			robot_registry.actor_name(my_kind), NEW.id, old_state, NEW.state
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		-- a source the caller may not see answers as an unregistered code,
+		-- exactly as the foreign key would
+		IF NEW.refurbished_from IS NOT NULL AND NOT EXISTS (
+			SELECT 1 FROM robot_registry.robots r
+			 WHERE r.id OPERATOR(@extschema@.=) NEW.refurbished_from) THEN
+			RAISE EXCEPTION 'insert or update on table "robots" violates foreign key constraint "robots_refurbished_from_fkey"'
+				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'robots_refurbished_from_fkey',
+				      SCHEMA = 'robot_registry', TABLE = 'robots',
+				      DETAIL = format('Key (refurbished_from)=(%s) is not present in table "robots".',
+				                      NEW.refurbished_from);
+		END IF;
+		NEW.registered_at := now();
+	ELSE
+		IF NEW.owner_name IS DISTINCT FROM OLD.owner_name
+		   AND NOT (NEW.state = 'sold' AND old_state <> 'sold') THEN
+			RAISE EXCEPTION '% may not change the owner of robot %', robot_registry.actor_name(my_kind), NEW.id
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'The owner changes with a sale: transition(id, ''sold'', ''{"owner": "..."}'').';
+		END IF;
+		IF NEW.state = old_state THEN
+			IF NEW.location IS NOT DISTINCT FROM OLD.location THEN
+				RETURN NULL;
+			END IF;
+			IF my_kind NOT IN ('operator', 'service_provider', 'recycler', 'manufacturer') THEN
+				RAISE EXCEPTION '% may not edit robot %', robot_registry.actor_name(my_kind), NEW.id
+					USING ERRCODE = 'insufficient_privilege',
+					      HINT = 'Operators, service providers, recyclers and the robot''s manufacturer keep its location.';
+			END IF;
+		END IF;
+	END IF;
+	NEW.changed_by := current_user;
+	NEW.updated_at := now();
+	RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER robots_actor BEFORE INSERT OR UPDATE ON robot_registry.robots
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_actor();
+
+-- The open recalls whose model and serial range cover a code.
+CREATE FUNCTION robot_registry.open_recalls_covering(id @extschema@.robot_id) RETURNS SETOF bigint
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT c.recall_id FROM robot_registry.recalls c
+		 WHERE c.closed_at IS NULL AND c.model_key = @extschema@.robot_id_model_key(id)
+		   AND @extschema@.robot_id_serial(id) BETWEEN c.serial_from AND c.serial_to
+	$fn$;
+
+-- As the registry, after each statement that registers robots: a robot
+-- registered while a recall covering it is open is held from the start.
+-- Updating the model's gate row first serializes this against opening and
+-- closing recalls of the model: at READ COMMITTED the statements below see
+-- every such change that committed first, and none can commit until we
+-- do; at REPEATABLE READ and SERIALIZABLE a change we cannot see is a
+-- serialization failure (40001).
+CREATE FUNCTION robot_registry.hold_new_robots() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	saved_actor text := current_setting('robot_registry.actor', true);
+	saved_detail text := current_setting('robot_registry.detail', true);
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
+	INSERT INTO robot_registry.model_gates AS g (model_key, registrations)
+	SELECT n.model_key, count(*) FROM registered n GROUP BY n.model_key ORDER BY n.model_key
+	ON CONFLICT (model_key) DO UPDATE SET registrations = g.registrations + excluded.registrations;
+
+	PERFORM robot_registry.act_as((SELECT min(n.changed_by) FROM registered n),
+	                              '{"reason": "registered while a recall is open"}');
+	INSERT INTO robot_registry.recall_robots (recall_id, robot_id)
+	SELECT c.recall_id, n.id
+	  FROM registered n
+	  JOIN robot_registry.recalls c
+	    ON c.closed_at IS NULL AND c.model_key = n.model_key
+	   AND @extschema@.robot_id_serial(n.id) BETWEEN c.serial_from AND c.serial_to
+	 ORDER BY n.id, c.recall_id;
+	IF FOUND THEN
+		PERFORM robot_registry.set_internal('recalled');
+		UPDATE robot_registry.robots r SET recalled = true, changed_by = n.changed_by
+		  FROM registered n
+		 WHERE r.id OPERATOR(@extschema@.=) n.id
+		   AND EXISTS (SELECT 1 FROM robot_registry.recall_robots rr
+		                WHERE rr.robot_id OPERATOR(@extschema@.=) n.id);
+		PERFORM robot_registry.set_internal(NULL);
+	END IF;
+	PERFORM set_config('robot_registry.actor', coalesce(saved_actor, ''), true),
+	        set_config('robot_registry.detail', coalesce(saved_detail, ''), true);
+	RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.hold_new_robots() FROM PUBLIC;
+CREATE TRIGGER robots_recall_on_register AFTER INSERT ON robot_registry.robots
+	REFERENCING NEW TABLE AS registered
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.hold_new_robots();
+
+-- As the registry: every change to a robot is one event, with the detail
+-- the application function passed along and the hash of the row it left.
+CREATE FUNCTION robot_registry.log_robot() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	detail jsonb;
+	internal text;
+	kind text;
+	changes jsonb := '{}';
+	logged bigint;
+	new_row_hash bytea;
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_log');
+	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
+	internal := coalesce(current_setting('robot_registry.internal', true), '');
+	IF TG_OP = 'INSERT' THEN
+		kind := 'registered';
+		IF NEW.refurbished_from IS NOT NULL THEN
+			detail := detail || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
+		END IF;
+	ELSE
+		IF NEW.owner_name IS DISTINCT FROM OLD.owner_name THEN
+			changes := changes || jsonb_build_object('owner', NEW.owner_name);
+		END IF;
+		IF NEW.location IS DISTINCT FROM OLD.location THEN
+			changes := changes || jsonb_build_object('location', NEW.location);
+		END IF;
+		IF NEW.refurbished_from::text IS DISTINCT FROM OLD.refurbished_from::text THEN
+			changes := changes || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
+		END IF;
+		kind := CASE WHEN NEW.state IS DISTINCT FROM OLD.state THEN 'moved'
+		             WHEN internal <> '' THEN internal
+		             WHEN NEW.recalled AND NOT OLD.recalled THEN 'recalled'
+		             WHEN OLD.recalled AND NOT NEW.recalled THEN 'remedied'
+		             ELSE 'edited' END;
+		IF kind = 'edited' THEN
+			detail := detail || jsonb_build_object('changed', changes);
+		END IF;
+	END IF;
+	-- a simple assignment, so that the hash function's plan is kept for
+	-- the session rather than made again in every INSERT
+	new_row_hash := robot_registry.robot_row_hash(NEW);
+	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
+	VALUES (NEW.id, kind, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state, NEW.recalled, detail,
+	        NEW.changed_by, NEW.updated_at, new_row_hash)
+	RETURNING event_id INTO logged;
+	-- a move into sold or deployed is a market event too, and
+	-- robot_market_guard checks it like any other
+	IF kind = 'moved' AND NEW.state IN ('sold', 'deployed') THEN
+		INSERT INTO robot_registry.market_events (robot_id, kind, party, detail, recorded_by, at, event_id)
+		VALUES (NEW.id, CASE NEW.state WHEN 'sold' THEN 'sale' ELSE 'deployment' END,
+		        detail ->> 'party', detail, NEW.changed_by, NEW.updated_at, logged);
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.log_robot() FROM PUBLIC;
+CREATE TRIGGER robots_log AFTER INSERT OR UPDATE ON robot_registry.robots
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot();

@@ -1,0 +1,75 @@
+-- 50: market events: no code, no market access.  A move into sold or
+-- deployed records its own market event; an actor may also record one
+-- directly.  Either way the robot's log holds it, and the market event
+-- names that event.
+
+-- As the caller: a code the caller may not see answers exactly as an
+-- unregistered one, before robot_market_guard looks it up; the author and
+-- the time are stamped.
+CREATE FUNCTION robot_registry.check_market_actor() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events',
+	                                     'market_events_1_actor');
+	-- actors may not write event_id: a row that has one was written by a
+	-- move's log trigger (or an administrator)
+	IF NEW.event_id IS NOT NULL OR robot_registry.is_administrator() THEN
+		RETURN NEW;
+	END IF;
+	IF NEW.robot_id IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id) THEN
+		RAISE EXCEPTION 'robot % is not registered', NEW.robot_id
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_no_code_no_market',
+			      SCHEMA = 'robot_registry', TABLE = 'market_events',
+			      DETAIL = 'The registry "robots" has no robot with this code; no code, no market access.';
+	END IF;
+	NEW.recorded_by := current_user;
+	NEW.at := now();
+	NEW.event_id := NULL;
+	RETURN NEW;
+END
+$fn$;
+
+-- As the registry: a market event recorded directly is an event in the
+-- robot's log.  The robot's row is locked first, as a move would lock it,
+-- so that its log cannot fork and it cannot move meanwhile.
+CREATE FUNCTION robot_registry.log_market_event() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	robot robot_registry.robots;
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events',
+	                                     'market_events_2_log');
+	IF NEW.event_id IS NOT NULL THEN
+		RETURN NEW;				-- recorded by a move, already in the log
+	END IF;
+	SELECT * INTO robot FROM robot_registry.robots r
+	 WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RETURN NEW;				-- robot_market_guard refuses it
+	END IF;
+	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
+	VALUES (robot.id, 'market event', robot.state, robot.state, robot.recalled,
+	        NEW.detail || jsonb_build_object('market_kind', NEW.kind, 'party', NEW.party),
+	        NEW.recorded_by, NEW.at, robot_registry.robot_row_hash(robot))
+	RETURNING event_id INTO NEW.event_id;
+	RETURN NEW;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.log_market_event() FROM PUBLIC;
+
+-- Fired in name order: the actor's checks, the log, then the guard.
+CREATE TRIGGER market_events_1_actor BEFORE INSERT ON robot_registry.market_events
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_market_actor();
+CREATE TRIGGER market_events_2_log BEFORE INSERT ON robot_registry.market_events
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.log_market_event();
+CREATE TRIGGER market_events_guard BEFORE INSERT OR UPDATE ON robot_registry.market_events
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.robot_market_guard('registry=robot_registry.robots');
+CREATE TRIGGER market_events_append_only BEFORE UPDATE OR DELETE ON robot_registry.market_events
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER market_events_no_truncate BEFORE TRUNCATE ON robot_registry.market_events
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();

@@ -1,0 +1,194 @@
+-- 85: tamper evidence.  verify() checks every chain link, every hash, and
+-- that every registry row is the one its log last recorded; checkpoint()
+-- gives a root over every chain's head that an auditor keeps outside the
+-- database, and verify_checkpoint() checks the log still hashes to it.
+-- TimeZone is pinned where rows are compared as jsonb (see ledger_record).
+
+-- The first problem of each robot's history (of the given robots, or of
+-- all robots and of the ledger when ids is NULL).  Problems never raise:
+-- odd data (infinite times, NULLs) is reported like any other.
+CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
+	RETURNS TABLE (robot_id @extschema@.robot_id, event_id bigint, problem text)
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET TimeZone = 'UTC'
+	AS $fn$
+		WITH chain AS (
+			SELECT e AS ev, e.robot_id, e.event_id, e.prev_hash, e.hash, e.row_hash,
+			       lag(e.hash) OVER w AS expected_prev,
+			       lead(e.event_id) OVER w IS NULL AS is_last
+			  FROM robot_registry.events e
+			 WHERE ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids)
+			WINDOW w AS (PARTITION BY e.robot_id ORDER BY e.event_id)
+		), robot_problems AS (
+			SELECT 'robot ' || c.robot_id::text AS chain, 0 AS rank, c.robot_id, c.event_id,
+			       CASE WHEN c.prev_hash IS DISTINCT FROM c.expected_prev
+			            THEN 'prev_hash does not match the previous event: an event was removed or inserted'
+			            WHEN c.hash IS DISTINCT FROM robot_registry.event_hash(c.ev)
+			            THEN 'hash does not match the event: it was altered'
+			            WHEN c.is_last AND NOT EXISTS (
+			                 SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) c.robot_id)
+			            THEN 'the robot''s row is missing: it was deleted'
+			            WHEN c.is_last AND EXISTS (
+			                 SELECT 1 FROM robot_registry.robots r
+			                  WHERE r.id OPERATOR(@extschema@.=) c.robot_id
+			                    AND robot_registry.robot_row_hash(r) IS DISTINCT FROM c.row_hash)
+			            THEN 'the robot''s row is not the one its last event recorded: it was changed outside the log, or its newest events are missing'
+			       END AS problem
+			  FROM chain c
+			UNION ALL
+			SELECT 'robot ' || r.id::text, 0, r.id, NULL, 'the robot has no events'
+			  FROM robot_registry.robots r
+			 WHERE (ids IS NULL OR r.id OPERATOR(@extschema@.=) ANY (ids))
+			   AND NOT EXISTS (SELECT 1 FROM robot_registry.events e WHERE e.robot_id OPERATOR(@extschema@.=) r.id)
+			UNION ALL
+			-- a market event is the projection of the robot's event that records it
+			SELECT 'robot ' || m.robot_id::text, 1, m.robot_id, m.event_id,
+			       format('market event %s does not match the event that records it', m.market_event_id)
+			  FROM robot_registry.market_events m
+			  LEFT JOIN robot_registry.events e ON e.event_id = m.event_id
+			 WHERE (ids IS NULL OR m.robot_id OPERATOR(@extschema@.=) ANY (ids))
+			   AND (e.event_id IS NULL
+			        OR e.robot_id OPERATOR(@extschema@.<>) m.robot_id
+			        OR e.actor IS DISTINCT FROM m.recorded_by
+			        OR e.at IS DISTINCT FROM m.at
+			        OR NOT (CASE WHEN e.kind = 'market event'
+			                     THEN e.detail = m.detail || jsonb_build_object('market_kind', m.kind, 'party', m.party)
+			                     ELSE e.kind = 'moved' AND e.detail = m.detail
+			                          AND m.party IS NOT DISTINCT FROM e.detail ->> 'party'
+			                          AND m.kind = CASE e.to_state WHEN 'sold' THEN 'sale' WHEN 'deployed' THEN 'deployment' END
+			                END))
+			UNION ALL
+			SELECT 'robot ' || e.robot_id::text, 1, e.robot_id, e.event_id,
+			       format('the market event that event %s records is missing', e.event_id)
+			  FROM robot_registry.events e
+			 WHERE (ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids))
+			   AND (e.kind = 'market event' OR (e.kind = 'moved' AND e.to_state IN ('sold', 'deployed')))
+			   AND NOT EXISTS (SELECT 1 FROM robot_registry.market_events m WHERE m.event_id = e.event_id)
+		), ledger_chain AS (
+			SELECT l AS entry, l.entry_id, l.subject, l.subject_key, l.op, l.row_data, l.prev_hash, l.hash,
+			       lag(l.hash) OVER w AS expected_prev,
+			       lead(l.entry_id) OVER w IS NULL AS is_last
+			  FROM robot_registry.ledger l
+			 WHERE ids IS NULL
+			WINDOW w AS (PARTITION BY l.subject, l.subject_key ORDER BY l.entry_id)
+		), ledgered AS (
+			SELECT 'manufacturers' AS subject, to_jsonb(t) AS row_data FROM robot_registry.manufacturers t
+			UNION ALL SELECT 'models', to_jsonb(t) FROM robot_registry.models t
+			UNION ALL SELECT 'actors', to_jsonb(t) FROM robot_registry.actors t
+			UNION ALL SELECT 'actor_moves', to_jsonb(t) FROM robot_registry.actor_moves t
+			UNION ALL SELECT 'recalls', to_jsonb(t) FROM robot_registry.recalls t
+			UNION ALL SELECT 'recall_robots', to_jsonb(t) FROM robot_registry.recall_robots t
+		), rows_now AS (
+			SELECT g.subject, robot_registry.ledger_key(g.subject, g.row_data) AS subject_key, g.row_data
+			  FROM ledgered g
+			 WHERE ids IS NULL
+		), ledger_problems AS (
+			SELECT c.subject || ' ' || c.subject_key, 0, NULL::@extschema@.robot_id, c.entry_id,
+			       format('%s %s: ', c.subject, c.subject_key) ||
+			       CASE WHEN c.prev_hash IS DISTINCT FROM c.expected_prev
+			            THEN 'prev_hash does not match the previous entry: an entry was removed or inserted'
+			            WHEN c.hash IS DISTINCT FROM robot_registry.ledger_hash(c.entry)
+			            THEN 'hash does not match the entry: it was altered'
+			            WHEN c.is_last AND c.op <> 'delete' AND n.row_data IS NULL
+			            THEN 'the row is missing: it was deleted outside the log'
+			            WHEN c.is_last AND c.op = 'delete' AND n.row_data IS NOT NULL
+			            THEN 'the row exists but its last entry deleted it'
+			            WHEN c.is_last AND c.op <> 'delete' AND n.row_data IS DISTINCT FROM c.row_data
+			            THEN 'the row is not the one its last entry recorded: it was changed outside the log'
+			       END
+			  FROM ledger_chain c
+			  LEFT JOIN rows_now n ON n.subject = c.subject AND n.subject_key = c.subject_key
+			UNION ALL
+			SELECT n.subject || ' ' || n.subject_key, 0, NULL, NULL, format('%s %s: the row has no ledger entries', n.subject, n.subject_key)
+			  FROM rows_now n
+			 WHERE NOT EXISTS (SELECT 1 FROM robot_registry.ledger l
+			                    WHERE l.subject = n.subject AND l.subject_key = n.subject_key)
+		), problems AS (
+			SELECT * FROM robot_problems UNION ALL SELECT * FROM ledger_problems
+		)
+		SELECT q.robot_id, q.event_id, q.problem
+		  FROM (SELECT DISTINCT ON (p.chain COLLATE "C") p.*
+		          FROM problems p WHERE p.problem IS NOT NULL
+		         ORDER BY p.chain COLLATE "C", p.rank, p.event_id NULLS FIRST) q
+		 ORDER BY q.robot_id, q.chain COLLATE "C"
+	$fn$;
+
+CREATE FUNCTION robot_registry.verify(id @extschema@.robot_id)
+	RETURNS TABLE (robot_id @extschema@.robot_id, event_id bigint, problem text)
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$ SELECT * FROM robot_registry.broken_links(ARRAY[verify.id]) $fn$;
+COMMENT ON FUNCTION robot_registry.verify(@extschema@.robot_id)
+	IS 'first broken link of one robot''s history; no row when intact';
+
+CREATE FUNCTION robot_registry.verify()
+	RETURNS TABLE (robot_id @extschema@.robot_id, event_id bigint, problem text)
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$ SELECT * FROM robot_registry.broken_links(NULL) $fn$;
+COMMENT ON FUNCTION robot_registry.verify()
+	IS 'first broken link of every robot history and ledger row that is broken; no rows when the registry is intact';
+
+-- The root of the whole log up to an event: SHA-256 over the head of every
+-- robot's chain and every ledger row's chain, in a fixed order.
+CREATE FUNCTION robot_registry.log_root(upto bigint) RETURNS text
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT encode(sha256(convert_to(upto::text || E'\n'
+		       || coalesce(string_agg(h.chain || ' ' || encode(h.head, 'hex'), E'\n' ORDER BY h.chain COLLATE "C"), ''),
+		       'UTF8')), 'hex')
+		  FROM ((SELECT DISTINCT ON (e.robot_id) 'robot ' || e.robot_id::text AS chain, e.hash AS head
+		           FROM robot_registry.events e WHERE e.event_id <= upto
+		          ORDER BY e.robot_id, e.event_id DESC)
+		        UNION ALL
+		        (SELECT DISTINCT ON (l.subject, l.subject_key) l.subject || ' ' || l.subject_key, l.hash
+		           FROM robot_registry.ledger l WHERE l.entry_id <= upto
+		          ORDER BY l.subject, l.subject_key, l.entry_id DESC)) h
+	$fn$;
+REVOKE ALL ON FUNCTION robot_registry.log_root(bigint) FROM PUBLIC;
+
+-- SECURITY DEFINER: the root covers every robot, and an auditor's role
+-- (granted EXECUTE by an administrator) sees none under row-level
+-- security.  It takes no argument a caller's type could reach.
+--
+-- Writers hold ROW EXCLUSIVE on the log while their transaction is open;
+-- SHARE ROW EXCLUSIVE waits for them to finish and holds new ones back, so
+-- no event numbered below the checkpoint can still appear after it.
+-- New writes wait while the root is computed: take checkpoints in their
+-- own transaction, at a quiet time.
+CREATE FUNCTION robot_registry.checkpoint(OUT upto_event_id bigint, OUT root text)
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'checkpoint() needs READ COMMITTED'
+			USING ERRCODE = 'invalid_transaction_state',
+			      DETAIL = 'It must see every transaction that committed before it took its lock.';
+	END IF;
+	LOCK TABLE robot_registry.events, robot_registry.ledger IN SHARE ROW EXCLUSIVE MODE;
+	upto_event_id := greatest((SELECT max(e.event_id) FROM robot_registry.events e),
+	                          (SELECT max(l.entry_id) FROM robot_registry.ledger l), 0);
+	root := robot_registry.log_root(upto_event_id);
+	INSERT INTO robot_registry.checkpoints (upto_event_id, root) VALUES (upto_event_id, root)
+	ON CONFLICT ON CONSTRAINT checkpoints_pkey DO NOTHING;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.checkpoint() FROM PUBLIC;
+COMMENT ON FUNCTION robot_registry.checkpoint()
+	IS 'the root of the whole log up to its newest event; keep each row outside the database';
+
+-- True exactly when the log up to upto_event_id still hashes to root and
+-- nothing in the registry contradicts its log (verify() is empty).
+CREATE FUNCTION robot_registry.verify_checkpoint(upto_event_id bigint, root text) RETURNS boolean
+	LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		SELECT robot_registry.log_root(verify_checkpoint.upto_event_id) = lower(verify_checkpoint.root)
+		       AND NOT EXISTS (SELECT 1 FROM robot_registry.broken_links(NULL))
+	$fn$;
+REVOKE ALL ON FUNCTION robot_registry.verify_checkpoint(bigint, text) FROM PUBLIC;
+COMMENT ON FUNCTION robot_registry.verify_checkpoint(bigint, text)
+	IS 'whether the log up to an event still hashes to a checkpoint''s root, and the registry agrees with its log';

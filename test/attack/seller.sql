@@ -1,0 +1,17 @@
+-- As attack_seller: one sale per move, the owner only with a sale.
+BEGIN;
+SELECT plan(5);
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000002', 'sold', '{"owner": "Buyer B"}')$$,
+                 '23514', 'robot 86000100000120260101000000002 is already sold', 'a sold robot is not sold again');
+SELECT throws_ok($$UPDATE robot_registry.robots SET owner_name = 'Buyer B' WHERE id = '86000100000120260101000000002'$$,
+                 '42501', NULL, 'no owner change without a sale');
+SELECT is((SELECT owner_name FROM robot_registry.robots WHERE id = '86000100000120260101000000002'), 'Buyer A',
+          'the owner is the buyer of the one sale');
+SELECT throws_ok($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000001', 'deployment')$$,
+                 '42501', NULL, 'a seller records no deployment');
+INSERT INTO robot_registry.market_events (robot_id, kind, party) VALUES ('86000100000120260101000000001', 'sale', 'Buyer D');
+SELECT is((SELECT concat_ws(',', m.recorded_by, m.at = now(), e.kind, e.actor) FROM robot_registry.market_events m
+             JOIN robot_registry.events e USING (event_id) WHERE m.party = 'Buyer D'),
+          'attack_seller,t,market event,attack_seller', 'a direct sale is stamped and logged');
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,80 @@
+-- As attack_nobody, a LOGIN role with no mapping: no way in.
+BEGIN;
+SELECT plan(37);
+
+-- 1. privilege escalation through the registry's definer trigger functions:
+-- a type of the caller's, with casts to robot_id that would run as the
+-- owner, on temp and permanent tables
+CREATE TYPE public.evil_code AS ENUM ('86000100000120260101000000001');
+CREATE FUNCTION public.evil_cast(public.evil_code) RETURNS robot_id LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE 'ALTER ROLE attack_nobody SUPERUSER';
+	RETURN $1::text::robot_id;
+END $$;
+CREATE CAST (public.evil_code AS robot_id) WITH FUNCTION public.evil_cast(public.evil_code) AS ASSIGNMENT;
+CREATE TEMP TABLE evil_temp (id public.evil_code, state robot_state, recalled boolean, model_key text,
+	reason text, recall_id bigint, robot_id public.evil_code, remedied_by name);
+CREATE TABLE public.evil_table (LIKE evil_temp);
+
+SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION robot_registry.%s()', t, f),
+                 '42501', NULL, format('no trigger of %s() on %s', f, t))
+  FROM unnest(ARRAY['log_robot', 'recall_opened', 'recall_closed', 'robot_remedied', 'log_market_event',
+                    'ledger_record']) f,
+       unnest(ARRAY['evil_temp', 'public.evil_table']) t;
+-- an implicit cast, and the registry's own tables
+CREATE TYPE public.evil_code2 AS ENUM ('86000100000120260101000000001');
+CREATE FUNCTION public.evil_cast2(public.evil_code2) RETURNS robot_id LANGUAGE sql
+	AS $$ ALTER ROLE attack_nobody SUPERUSER; SELECT $1::text::robot_id $$;
+CREATE CAST (public.evil_code2 AS robot_id) WITH FUNCTION public.evil_cast2(public.evil_code2) AS IMPLICIT;
+CREATE TEMP TABLE evil_implicit (id public.evil_code2, state robot_state);
+SELECT throws_ok('CREATE TRIGGER t AFTER INSERT ON evil_implicit FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot()',
+                 '42501', NULL, 'no trigger of log_robot() on a table with an implicit cast');
+SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON robot_registry.%I FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot()', t),
+                 '42501', NULL, format('no trigger on robot_registry.%s', t))
+  FROM unnest(ARRAY['robots', 'events', 'ledger', 'market_events', 'recalls', 'recall_robots', 'actors']) t;
+SELECT throws_ok('CREATE TRIGGER t AFTER INSERT ON evil_temp REFERENCING NEW TABLE AS registered
+                  FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.hold_new_robots()',
+                 '42501', NULL, 'no trigger of hold_new_robots() on a table of mine');
+-- invoker trigger functions may be attached, and refuse to run elsewhere
+CREATE TRIGGER t BEFORE INSERT ON evil_temp FOR EACH ROW EXECUTE FUNCTION robot_registry.check_actor();
+SELECT throws_ok($$INSERT INTO evil_temp (id) VALUES ('86000100000120260101000000001')$$, '39P01', NULL,
+                 'check_actor() refuses to run on a table of mine');
+SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), 'still not a superuser');
+
+-- 2. forgery: no direct write to the log, the ledger, checkpoints or gates
+SELECT throws_ok($$INSERT INTO robot_registry.events (robot_id, kind, recalled, actor, row_hash, hash)
+                   VALUES ('86000100000120260101000000001', 'moved', false, 'attack_regulator', '\x00', '\x00')$$,
+                 '42501', NULL, 'no event forged');
+SELECT throws_ok($$INSERT INTO robot_registry.ledger (subject, subject_key, op, row_data, actor, hash)
+                   VALUES ('actors', 'attack_nobody', 'insert', '{}', 'postgres', '\x00')$$,
+                 '42501', NULL, 'no ledger entry forged');
+SELECT throws_ok($$INSERT INTO robot_registry.actors VALUES ('attack_nobody', 'regulator', NULL)$$,
+                 '42501', NULL, 'no self-mapping');
+SELECT throws_ok($$SELECT robot_registry.set_internal('recalled')$$, '42501', NULL, 'set_internal() is the registry''s');
+SELECT throws_ok($$SELECT robot_registry.release_robots(ARRAY['86000100000120260101000000003']::robot_id[], 'x', '{}', 'remedied')$$,
+                 '42501', NULL, 'release_robots() is the registry''s');
+SELECT throws_ok($$SELECT * FROM robot_registry.checkpoint()$$, '42501', NULL, 'checkpoint() is the administrators''');
+SELECT throws_ok($$CALL robot_registry.generate_demo(10)$$, '42501', NULL, 'the generator is the administrators''');
+
+-- 3. the market guard is no oracle and no lock for a role without REFERENCES
+CREATE TEMP TABLE my_sales (robot_id robot_id);
+CREATE TRIGGER g BEFORE INSERT ON my_sales FOR EACH ROW
+	EXECUTE FUNCTION robot_market_guard('registry=robot_registry.robots');
+SELECT throws_ok($$INSERT INTO my_sales VALUES ('86000100000120260101000000004')$$, '42501', NULL,
+                 'robot_market_guard needs REFERENCES on the registry');
+
+-- 4. what the role may not see answers exactly as an unregistered code
+SELECT is(public.attack_error($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000001', 'sale')$$),
+          replace(public.attack_error($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000099', 'sale')$$),
+                  '099', '001'),
+          'a registered code and an unknown one answer alike in a market event');
+SELECT is(robot_registry.passport('86000100000120260101000000001'), NULL, 'no passport');
+SELECT is((SELECT count(*) FROM robot_registry.robots)::int, 0, 'sees no robot');
+SELECT is((SELECT count(*) FROM robot_registry.events)::int, 0, 'sees no event');
+SELECT is((SELECT count(*) FROM robot_registry.ledger WHERE subject NOT IN ('manufacturers', 'models', 'actor_moves'))::int,
+          0, 'sees no recall or actor history');
+SELECT throws_ok($$SELECT robot_registry.register_robot('86000100000120260101000000009')$$, '42501', NULL,
+                 'registers nothing');
+
+SELECT * FROM finish();
+ROLLBACK;
