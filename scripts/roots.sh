@@ -19,16 +19,17 @@ suite_for_major() {
 	esac
 }
 
-# The first Debian archive (not debian-security) named in the host's apt
-# sources, one-line or deb822 style.
-host_mirror() {
+# The first archive whose path ends in /$1 (debian, debian-security) named
+# in the host's apt sources, one-line or deb822 style, or $2.
+host_archive() {
 	local uri
-	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk '$1 == "deb" || $1 == "URIs:" {
-			for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\/.*\/debian\/?$/) { print $i; exit } }')
-	echo "${uri:-http://deb.debian.org/debian}"
+	uri=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
+		awk -v path="$1" '$1 == "deb" || $1 == "URIs:" {
+			for (i = 2; i <= NF; i++) if ($i ~ "^https?://.*/" path "/?$") { print $i; exit } }')
+	echo "${uri:-$2}"
 }
+host_mirror() { host_archive debian http://deb.debian.org/debian; }
 
 ensure_debootstrap() {
 	command -v debootstrap >/dev/null && return
@@ -56,10 +57,18 @@ root_create() {
 	fi
 	printf '#!/bin/sh\nexit 101\n' > "$dir.tmp/usr/sbin/policy-rc.d"
 	chmod 755 "$dir.tmp/usr/sbin/policy-rc.d"
-	# sid's Release file expires after a week, and a mirror that is a
-	# snapshot keeps serving the expired one
-	[ "$suite" != sid ] ||
+	if [ "$suite" = sid ]; then
+		# sid's Release file expires after a week, and a mirror that is a
+		# snapshot keeps serving the expired one
 		echo 'Acquire::Check-Valid-Until "false";' > "$dir.tmp/etc/apt/apt.conf.d/90robotid-sid"
+	else
+		# a release's point updates and security fixes, as on an installed
+		# Debian (and on this host)
+		printf 'deb %s %s-updates main\ndeb %s %s-security main\n' \
+			"$(host_mirror)" "$suite" \
+			"$(host_archive debian-security http://deb.debian.org/debian-security)" "$suite" \
+			>> "$dir.tmp/etc/apt/sources.list"
+	fi
 	mv "$dir.tmp" "$dir"
 }
 
