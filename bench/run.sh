@@ -4,6 +4,9 @@
 #   bash bench/run.sh triggers [rows] [rounds]  the C triggers vs none and PL/pgSQL
 #   bash bench/run.sh registry [robots] [rounds] [seconds]
 #                                               pgbench: application functions vs bare SQL
+#   bash bench/run.sh scan [robots] [rounds] [seconds]
+#                                               pgbench: scan() of a good code vs a bare SELECT
+#   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -49,6 +52,43 @@ case "$what" in
 		echo "median tps: application functions $app, bare UPDATE + INSERT $bare," \
 			"ratio $(echo "$app $bare" | awk '{printf "%.2f", $1 / $2}')"
 		psql -X -q -f bench/registry_reads.sql
+		;;
+	scan)
+		robots=${2:-200000}
+		rounds=${3:-5}
+		seconds=${4:-20}
+		psql -X -q -v robots="$robots" -f bench/scan_setup.sql
+		good=$(psql -X -At -c "SELECT count(*) FROM bench_scan_pool")
+		: > "$work/tps.txt"
+		for round in $(seq "$rounds"); do
+			for variant in scan bare; do
+				user=postgres
+				script=bench/scan_bare.pgbench
+				if [ "$variant" = scan ]; then
+					user=bench_public
+					script=bench/scan.pgbench
+				fi
+				tps=$(pgbench -n -U "$user" -c 2 -j 2 -T "$seconds" -D good="$good" -f "$script" 2>&1 |
+					sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p')
+				echo "round $round $variant: $tps tps"
+				echo "$variant $tps" >> "$work/tps.txt"
+			done
+		done
+		median() { grep "^$1 " "$work/tps.txt" | cut -d' ' -f2 | sort -g |
+			awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+		scan=$(median scan)
+		bare=$(median bare)
+		# each round's scan and bare run back to back: on a shared host the
+		# median of the per-round ratios is the steadier figure
+		paired=$(paste -d' ' <(grep '^scan ' "$work/tps.txt" | cut -d' ' -f2) \
+			<(grep '^bare ' "$work/tps.txt" | cut -d' ' -f2) | awk '{print $1 / $2}' | sort -g |
+			awk '{v[NR] = $1} END {printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+		echo
+		echo "median tps ($robots robots, 2 clients): scan() $scan, bare indexed SELECT $bare," \
+			"ratio $(echo "$scan $bare" | awk '{printf "%.2f", $1 / $2}'); median of per-round ratios $paired"
+		;;
+	issue)
+		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2

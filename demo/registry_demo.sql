@@ -71,7 +71,10 @@ SELECT * FROM pg_temp.attempt('delete a robot''s history',
 	$$DELETE FROM robot_registry.robots WHERE id = (SELECT min(id) FROM robot_registry.robots)$$)
 UNION ALL
 SELECT * FROM pg_temp.attempt('rewrite the event log',
-	$$UPDATE robot_registry.events SET detail = '{}' WHERE event_id = 1$$);
+	$$UPDATE robot_registry.events SET detail = '{}' WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$)
+UNION ALL
+SELECT * FROM pg_temp.attempt('erase the ledger of recalls',
+	$$DELETE FROM robot_registry.ledger WHERE subject = 'recalls'$$);
 \pset format aligned
 
 \echo
@@ -109,3 +112,68 @@ SELECT jsonb_pretty(robot_registry.passport(id)) AS passport
 SELECT count(*) AS robots_checked,
        (SELECT count(*) FROM robot_registry.verify()) AS broken_chains
   FROM robot_registry.robots;
+
+\echo '== A checkpoint for the auditor to keep outside the database'
+SELECT upto_event_id, root FROM robot_registry.checkpoint() \gset cp_
+\echo upto_event_id :cp_upto_event_id root :cp_root
+SELECT robot_registry.verify_checkpoint(:cp_upto_event_id, :'cp_root') AS checkpoint_verifies;
+\echo '== An owner who rewrites the newest event and recomputes its hash, with the triggers off'
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE robot_registry.events e SET detail = '{"action": "nothing was done"}'
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events);
+UPDATE robot_registry.events e SET hash = robot_registry.event_hash(e)
+ WHERE event_id = (SELECT max(event_id) FROM robot_registry.events);
+SELECT (SELECT count(*) FROM robot_registry.verify()) AS problems_verify_sees,
+       robot_registry.verify_checkpoint(:cp_upto_event_id, :'cp_root') AS checkpoint_still_verifies;
+ROLLBACK;
+
+\echo '== Codes issued by the platform: a batch for a production line'
+-- random serials by default (a guessed code hits an issued one with
+-- probability about 1 in 10^13 per model), and a sequential block for a
+-- line that prints consecutive labels; both are registered as manufactured
+-- in one statement, with one 'registered' event each
+BEGIN;
+SELECT model_key AS issue_model FROM robot_registry.models ORDER BY model_key LIMIT 1 \gset
+SELECT count(*) AS issued_random, count(DISTINCT id) AS distinct_codes
+  FROM robot_registry.issue_codes(:'issue_model', 1000) id;
+SELECT min(id) AS first_label, max(id) AS last_label, count(*) AS labels
+  FROM robot_registry.issue_codes(:'issue_model', 200, 'sequential') id;
+SELECT count(*) AS registered_events FROM robot_registry.events
+ WHERE kind = 'registered' AND detail ? 'issued';
+SELECT count(*) AS problems FROM robot_registry.verify();
+COMMIT;
+
+\echo
+\echo '== The public scan: any login role, mapped or not, checks a code'
+-- a role with no mapping, like a web front end's: it may read no registry
+-- table, yet scan() answers it; the scanners say where they are, so the
+-- scans are recorded
+DROP ROLE IF EXISTS demo_public;
+CREATE ROLE demo_public;
+SELECT id::text AS good_code FROM robot_registry.robots
+ WHERE state IN ('sold', 'deployed') AND NOT recalled ORDER BY id LIMIT 1 \gset
+SELECT id::text AS recalled_code FROM robot_registry.robots WHERE recalled ORDER BY state = 'deployed' DESC, id LIMIT 1 \gset
+SELECT id::text AS scrapped_code FROM robot_registry.robots WHERE state = 'recycled' ORDER BY id LIMIT 1 \gset
+SELECT model_key || '99999999999999999' AS unregistered_code FROM robot_registry.models ORDER BY model_key LIMIT 1 \gset
+SET ROLE demo_public;
+\echo '-- a good code, grouped as printed on the label, at customs'
+SELECT jsonb_pretty(robot_registry.scan(robot_id_format(:'good_code'),
+	'{"scanner": "customs-7", "place": "Shenzhen port"}')) AS good;
+\echo '-- a recalled code at a dealer'
+SELECT jsonb_pretty(robot_registry.scan(:'recalled_code', '{"scanner": "shop-2", "place": "Rotterdam"}')) AS recalled;
+\echo '-- a scrapped, an unregistered and a malformed code: the verdict and its reason'
+SELECT s ->> 'code' AS code, s ->> 'state' AS state, s ->> 'market_allowed' AS market_allowed, s ->> 'reason' AS reason
+  FROM (VALUES (robot_registry.scan(:'scrapped_code', '{"scanner": "shop-2", "place": "Rotterdam"}')),
+               (robot_registry.scan(:'unregistered_code', '{"scanner": "shop-2", "place": "Rotterdam"}')),
+               (robot_registry.scan('86-0001-00001-20260101000000001', '{"scanner": "shop-2", "place": "Rotterdam"}'))) v(s);
+\echo '-- the same good code, scanned again in another place within the clone window: a copied label?'
+SELECT robot_registry.scan(:'good_code', '{"scanner": "shop-2", "place": "Rotterdam"}') ->> 'market_allowed' AS market_allowed;
+\echo '-- a role with no mapping reads no scans'
+SELECT pg_temp.attempt('read the alerts as an unmapped role', 'SELECT * FROM robot_registry.scan_alerts');
+RESET ROLE;
+\echo '-- what the regulator sees (the registry owner here sees the same): alerts and suspected clones'
+SELECT code, outcome, scanner, place FROM robot_registry.scan_alerts ORDER BY scan_id;
+SELECT code, places, scans FROM robot_registry.suspected_clones;
+SELECT outcome, count(*) AS scans FROM robot_registry.scans GROUP BY outcome ORDER BY outcome;
+DROP ROLE demo_public;

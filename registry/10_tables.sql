@@ -58,7 +58,8 @@ CREATE TABLE robot_registry.robots (
 	location text,
 	registered_at timestamptz NOT NULL DEFAULT now(),
 	updated_at timestamptz NOT NULL DEFAULT now(),
-	changed_by name NOT NULL DEFAULT current_user
+	changed_by name NOT NULL DEFAULT current_user,
+	revision integer NOT NULL DEFAULT 1	-- one more with every change: no two events leave the same row
 );
 CREATE INDEX robots_model_state ON robot_registry.robots (model_key, state);
 COMMENT ON TABLE robot_registry.robots IS 'every registered robot and its current lifecycle state';

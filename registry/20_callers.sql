@@ -110,7 +110,7 @@ CREATE FUNCTION robot_registry.time_text(t timestamptz) RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT CASE WHEN t IS NULL THEN ''
+		SELECT CASE WHEN t IS NULL THEN NULL
 		            WHEN isfinite(t) THEN (extract(epoch FROM t) * 1000000)::numeric(20,0)::text
 		            WHEN t > 'epoch'::timestamptz THEN 'infinity' ELSE '-infinity' END
 	$fn$;

@@ -1,21 +1,28 @@
 -- 30: the log.  Robot events are hash-chained per robot; the ledger
 -- (catalogue, actor map, recalls) per row.  Both are append-only.
 
--- A robot's row as one hash: every column, in a form that survives dump and
--- restore.  Each event records the hash of the row it left behind, so
--- verify() sees any change that bypassed the log.
+-- Hashes are taken over the fields quoted one by one (quote_nullable: a
+-- NULL is NULL, a text is quoted with its quotes doubled), so that no two
+-- different rows give the same text.  Times are microseconds since the
+-- epoch (or infinity as such): the same under any TimeZone or DateStyle,
+-- and after dump and restore.
+
+-- A robot's row as one hash.  Each event records the hash of the row it
+-- left behind, so verify() sees any change that bypassed the log.
 CREATE FUNCTION robot_registry.robot_row_hash(r robot_registry.robots) RETURNS bytea
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 		SELECT sha256(convert_to(concat_ws('|',
-			r.id::text, r.state::text, r.recalled::text, quote_nullable(r.refurbished_from::text),
-			quote_nullable(r.owner_name), quote_nullable(r.location),
-			CASE WHEN isfinite(r.registered_at) THEN (extract(epoch FROM r.registered_at) * 1000000)::numeric(20,0)::text
-			     ELSE r.registered_at::text END,
-			CASE WHEN isfinite(r.updated_at) THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
-			     ELSE r.updated_at::text END,
-			quote_nullable(r.changed_by::text)), 'UTF8'))
+			quote_nullable(r.id::text), quote_nullable(r.state::text), quote_nullable(r.recalled::text),
+			quote_nullable(r.refurbished_from::text), quote_nullable(r.owner_name), quote_nullable(r.location),
+			quote_nullable(CASE WHEN isfinite(r.registered_at)
+			                    THEN (extract(epoch FROM r.registered_at) * 1000000)::numeric(20,0)::text
+			                    ELSE r.registered_at::text END),
+			quote_nullable(CASE WHEN isfinite(r.updated_at)
+			                    THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
+			                    ELSE r.updated_at::text END),
+			quote_nullable(r.changed_by::text), quote_nullable(r.revision::text)), 'UTF8'))
 	$fn$;
 
 -- Every field of an event, chained to the one before.  Times as in
@@ -25,12 +32,13 @@ CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 		SELECT sha256(convert_to(concat_ws('|',
-			coalesce(encode(e.prev_hash, 'hex'), ''),
-			e.event_id::text, e.robot_id::text, e.kind,
-			coalesce(e.from_state::text, ''), coalesce(e.to_state::text, ''),
-			e.recalled::text, e.detail::text, e.actor::text,
-			CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text ELSE e.at::text END,
-			coalesce(encode(e.row_hash, 'hex'), '')), 'UTF8'))
+			quote_nullable(encode(e.prev_hash, 'hex')), quote_nullable(e.event_id::text),
+			quote_nullable(e.robot_id::text), quote_nullable(e.kind),
+			quote_nullable(e.from_state::text), quote_nullable(e.to_state::text),
+			quote_nullable(e.recalled::text), quote_nullable(e.detail::text), quote_nullable(e.actor::text),
+			quote_nullable(CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text
+			                    ELSE e.at::text END),
+			quote_nullable(encode(e.row_hash, 'hex'))), 'UTF8'))
 	$fn$;
 
 CREATE FUNCTION robot_registry.ledger_hash(l robot_registry.ledger) RETURNS bytea
@@ -38,9 +46,10 @@ CREATE FUNCTION robot_registry.ledger_hash(l robot_registry.ledger) RETURNS byte
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 		SELECT sha256(convert_to(concat_ws('|',
-			coalesce(encode(l.prev_hash, 'hex'), ''),
-			l.entry_id::text, l.subject, l.subject_key, l.op, l.row_data::text, l.actor::text,
-			robot_registry.time_text(l.at)), 'UTF8'))
+			quote_nullable(encode(l.prev_hash, 'hex')), quote_nullable(l.entry_id::text),
+			quote_nullable(l.subject), quote_nullable(l.subject_key), quote_nullable(l.op),
+			quote_nullable(l.row_data::text), quote_nullable(l.actor::text),
+			quote_nullable(robot_registry.time_text(l.at))), 'UTF8'))
 	$fn$;
 
 -- Events of one robot, and entries of one ledger row, are written while
@@ -137,9 +146,14 @@ BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME,
 		format('robot_registry.%I', TG_TABLE_NAME)::regclass, TG_TABLE_NAME || '_ledger');
 	r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
-	author := CASE WHEN TG_OP <> 'DELETE' AND TG_TABLE_NAME = 'recalls'
-	               THEN coalesce(r ->> 'closed_by', r ->> 'opened_by')
-	               WHEN TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'recall_robots'
+	-- a recall's opening and closing, and a remedy, name their actor in
+	-- the row; any other change is the administrator's
+	author := CASE WHEN TG_TABLE_NAME = 'recalls' AND TG_OP = 'INSERT' THEN r ->> 'opened_by'
+	               WHEN TG_TABLE_NAME = 'recalls' AND TG_OP = 'UPDATE'
+	                    AND to_jsonb(OLD) ->> 'closed_at' IS NULL AND r ->> 'closed_at' IS NOT NULL
+	               THEN r ->> 'closed_by'
+	               WHEN TG_TABLE_NAME = 'recall_robots' AND TG_OP = 'UPDATE'
+	                    AND to_jsonb(OLD) ->> 'remedied_at' IS NULL AND r ->> 'remedied_at' IS NOT NULL
 	               THEN r ->> 'remedied_by' END;
 	author := coalesce(author, nullif(current_setting('robot_registry.actor', true), ''), session_user);
 	INSERT INTO robot_registry.ledger (subject, subject_key, op, row_data, actor)

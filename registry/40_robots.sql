@@ -27,6 +27,7 @@ DECLARE
 	allowed boolean;
 BEGIN
 	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
+	NEW.revision := CASE WHEN TG_OP = 'UPDATE' THEN OLD.revision + 1 ELSE 1 END;
 	SELECT a.kind,
 	       CASE WHEN old_state IS NULL THEN a.kind = 'manufacturer'
 	            ELSE old_state = NEW.state OR m.kind IS NOT NULL END
@@ -82,10 +83,10 @@ BEGIN
 				USING ERRCODE = 'insufficient_privilege',
 				      HINT = 'The owner changes with a sale: transition(id, ''sold'', ''{"owner": "..."}'').';
 		END IF;
-		IF NEW.state = old_state THEN
-			IF NEW.location IS NOT DISTINCT FROM OLD.location THEN
-				RETURN NULL;
-			END IF;
+		IF NEW.state = old_state AND NEW.location IS NOT DISTINCT FROM OLD.location THEN
+			RETURN NULL;
+		END IF;
+		IF NEW.location IS DISTINCT FROM OLD.location THEN
 			IF my_kind NOT IN ('operator', 'service_provider', 'recycler', 'manufacturer') THEN
 				RAISE EXCEPTION '% may not edit robot %', robot_registry.actor_name(my_kind), NEW.id
 					USING ERRCODE = 'insufficient_privilege',
@@ -196,7 +197,9 @@ BEGIN
 		             WHEN NEW.recalled AND NOT OLD.recalled THEN 'recalled'
 		             WHEN OLD.recalled AND NOT NEW.recalled THEN 'remedied'
 		             ELSE 'edited' END;
-		IF kind = 'edited' THEN
+		-- what else the change did (a new owner with a sale, a location
+		-- with a move) is in the history, not only in the row's hash
+		IF kind = 'edited' OR changes <> '{}' THEN
 			detail := detail || jsonb_build_object('changed', changes);
 		END IF;
 	END IF;

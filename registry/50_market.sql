@@ -54,7 +54,7 @@ BEGIN
 	END IF;
 	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
 	VALUES (robot.id, 'market event', robot.state, robot.state, robot.recalled,
-	        NEW.detail || jsonb_build_object('market_kind', NEW.kind, 'party', NEW.party),
+	        jsonb_build_object('market_kind', NEW.kind, 'party', NEW.party, 'detail', NEW.detail),
 	        NEW.recorded_by, NEW.at, robot_registry.robot_row_hash(robot))
 	RETURNING event_id INTO NEW.event_id;
 	RETURN NEW;

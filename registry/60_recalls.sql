@@ -40,7 +40,9 @@ BEGIN
 	IF NEW.closed_at IS NULL THEN
 		RETURN NULL;			-- nothing to change
 	END IF;
-	IF OLD.opener_kind = 'regulator' AND my_kind IS DISTINCT FROM 'regulator' THEN
+	-- a manufacturer closes only what a manufacturer opened; a recall of
+	-- the regulator's, or of an administrator's, only the regulator
+	IF my_kind IS DISTINCT FROM 'regulator' AND OLD.opener_kind IS DISTINCT FROM 'manufacturer' THEN
 		RAISE EXCEPTION 'recall % was opened by the regulator and only the regulator closes it', OLD.recall_id
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;

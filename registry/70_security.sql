@@ -1,10 +1,13 @@
 -- 70: least privilege: grants and row-level security per actor kind.
 --
--- Grants go to PUBLIC and every policy requires a mapped actor, so an
--- unmapped role sees and writes nothing; column grants keep the recall
--- flag, timestamps and authorship out of actors' hands, and the triggers
--- stamp them.  Nobody but the owner may execute the trigger functions that
--- run with the owner's rights.
+-- The tables that hold robots, their history and recalls are granted to
+-- each mapped role as it is mapped (actor_privileges() below), never to
+-- PUBLIC: an unmapped role may not even read them, nor learn their
+-- contents from the planner's estimates.  Every policy also requires a
+-- mapped actor.  Column grants keep the recall flag, timestamps and
+-- authorship out of actors' hands, and the triggers stamp them.  Nobody
+-- but the owner may execute the trigger functions that run with the
+-- owner's rights.
 
 ALTER TABLE robot_registry.actors ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON robot_registry.actors TO PUBLIC;
@@ -14,9 +17,6 @@ CREATE POLICY own_mapping ON robot_registry.actors FOR SELECT
 GRANT SELECT ON robot_registry.manufacturers, robot_registry.models, robot_registry.actor_moves TO PUBLIC;
 
 ALTER TABLE robot_registry.robots ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.robots TO PUBLIC;
-GRANT INSERT (id, state, refurbished_from, owner_name, location) ON robot_registry.robots TO PUBLIC;
-GRANT UPDATE (state, owner_name, location) ON robot_registry.robots TO PUBLIC;
 -- manufacturers see their own codes, every other actor the whole fleet
 CREATE POLICY robots_read ON robot_registry.robots FOR SELECT USING (
 	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
@@ -29,13 +29,10 @@ CREATE POLICY robots_move ON robot_registry.robots FOR UPDATE USING (
 	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
 
 ALTER TABLE robot_registry.events ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.events TO PUBLIC;
 CREATE POLICY events_read ON robot_registry.events FOR SELECT USING (
 	EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
 
 ALTER TABLE robot_registry.market_events ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.market_events TO PUBLIC;
-GRANT INSERT (robot_id, kind, party, detail) ON robot_registry.market_events TO PUBLIC;
 CREATE POLICY market_read ON robot_registry.market_events FOR SELECT USING (
 	EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
 -- moves record their market events themselves; a direct record is a sale by
@@ -50,9 +47,6 @@ CREATE POLICY market_record ON robot_registry.market_events FOR INSERT WITH CHEC
 	AND EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
 
 ALTER TABLE robot_registry.recalls ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.recalls TO PUBLIC;
-GRANT INSERT (model_key, serial_from, serial_to, reason) ON robot_registry.recalls TO PUBLIC;
-GRANT UPDATE (closed_at) ON robot_registry.recalls TO PUBLIC;
 CREATE POLICY recalls_read ON robot_registry.recalls FOR SELECT USING (
 	(SELECT robot_registry.actor_kind()) IS NOT NULL);
 -- a manufacturer recalls only its own models; a regulator any
@@ -68,8 +62,6 @@ CREATE POLICY recalls_close ON robot_registry.recalls FOR UPDATE
 	WITH CHECK (closed_by = current_user);
 
 ALTER TABLE robot_registry.recall_robots ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.recall_robots TO PUBLIC;
-GRANT UPDATE (remedied_at) ON robot_registry.recall_robots TO PUBLIC;
 CREATE POLICY recall_robots_read ON robot_registry.recall_robots FOR SELECT USING (
 	EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
 -- remedy only in maintenance (a service provider) or at the factory (its
@@ -84,13 +76,52 @@ CREATE POLICY recall_robots_remedy ON robot_registry.recall_robots FOR UPDATE
 -- The ledger: the catalogue's history is public; recalls' to every actor;
 -- remedies' and the actor map's to the regulator.
 ALTER TABLE robot_registry.ledger ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON robot_registry.ledger TO PUBLIC;
 CREATE POLICY ledger_read ON robot_registry.ledger FOR SELECT USING (
 	subject IN ('manufacturers', 'models', 'actor_moves')
 	OR (subject = 'recalls' AND (SELECT robot_registry.actor_kind()) IS NOT NULL)
 	OR (SELECT robot_registry.actor_kind()) = 'regulator');
 
--- checkpoints and model gates: the owner's alone
+-- checkpoints: the owner's alone; model gates too, but for a manufacturer
+-- taking its own models' gates in issue_codes() (policy in 84_issuance.sql)
 REVOKE ALL ON robot_registry.checkpoints, robot_registry.model_gates FROM PUBLIC;
 ALTER TABLE robot_registry.checkpoints ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.model_gates ENABLE ROW LEVEL SECURITY;
+
+-- As the registry: a role gets the actors' privileges when it is mapped,
+-- and loses them when its mapping goes.  The role name is quoted.
+CREATE FUNCTION robot_registry.actor_privileges() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	grants constant text[] := ARRAY[
+		'SELECT ON robot_registry.robots, robot_registry.events, robot_registry.market_events,
+		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans',
+		'INSERT (id, state, refurbished_from, owner_name, location) ON robot_registry.robots',
+		'UPDATE (state, owner_name, location) ON robot_registry.robots',
+		'INSERT (robot_id, kind, party, detail) ON robot_registry.market_events',
+		'INSERT (model_key, serial_from, serial_to, reason) ON robot_registry.recalls',
+		'UPDATE (closed_at) ON robot_registry.recalls',
+		'UPDATE (remedied_at) ON robot_registry.recall_robots',
+		-- issue_codes() takes its model's gate as the caller (84_issuance.sql)
+		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
+	g text;
+BEGIN
+	PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.actors', 'actors_privileges');
+	IF TG_OP IN ('UPDATE', 'DELETE') AND to_regrole(quote_ident(OLD.role_name)) IS NOT NULL
+	   AND (TG_OP = 'DELETE' OR OLD.role_name <> NEW.role_name) THEN
+		FOREACH g IN ARRAY grants LOOP
+			EXECUTE format('REVOKE %s FROM %I', replace(g, ' ON ', ' ON TABLE '), OLD.role_name);
+		END LOOP;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		FOREACH g IN ARRAY grants LOOP
+			EXECUTE format('GRANT %s TO %I', replace(g, ' ON ', ' ON TABLE '), NEW.role_name);
+		END LOOP;
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.actor_privileges() FROM PUBLIC;
+CREATE TRIGGER actors_privileges AFTER INSERT OR UPDATE OR DELETE ON robot_registry.actors
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.actor_privileges();

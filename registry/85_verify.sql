@@ -20,6 +20,10 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			  FROM robot_registry.events e
 			 WHERE ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids)
 			WINDOW w AS (PARTITION BY e.robot_id ORDER BY e.event_id)
+		), mk AS (
+			SELECT m.*, count(*) OVER (PARTITION BY m.event_id) AS copies
+			  FROM robot_registry.market_events m
+			 WHERE ids IS NULL OR m.robot_id OPERATOR(@extschema@.=) ANY (ids)
 		), robot_problems AS (
 			SELECT 'robot ' || c.robot_id::text AS chain, 0 AS rank, c.robot_id, c.event_id,
 			       CASE WHEN c.prev_hash IS DISTINCT FROM c.expected_prev
@@ -42,29 +46,32 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			 WHERE (ids IS NULL OR r.id OPERATOR(@extschema@.=) ANY (ids))
 			   AND NOT EXISTS (SELECT 1 FROM robot_registry.events e WHERE e.robot_id OPERATOR(@extschema@.=) r.id)
 			UNION ALL
-			-- a market event is the projection of the robot's event that records it
-			SELECT 'robot ' || m.robot_id::text, 1, m.robot_id, m.event_id,
-			       format('market event %s does not match the event that records it', m.market_event_id)
-			  FROM robot_registry.market_events m
+			-- a market event is the projection of the one robot event that
+			-- records it; compared null-safely, field by field
+			SELECT 'robot ' || coalesce(m.robot_id::text, e.robot_id::text, '?'), 1, coalesce(m.robot_id, e.robot_id),
+			       m.event_id, format('market event %s does not match the event that records it', m.market_event_id)
+			  FROM mk m
 			  LEFT JOIN robot_registry.events e ON e.event_id = m.event_id
-			 WHERE (ids IS NULL OR m.robot_id OPERATOR(@extschema@.=) ANY (ids))
-			   AND (e.event_id IS NULL
-			        OR e.robot_id OPERATOR(@extschema@.<>) m.robot_id
+			 WHERE (e.event_id IS NULL
+			        OR m.robot_id::text IS DISTINCT FROM e.robot_id::text
 			        OR e.actor IS DISTINCT FROM m.recorded_by
 			        OR e.at IS DISTINCT FROM m.at
-			        OR NOT (CASE WHEN e.kind = 'market event'
-			                     THEN e.detail = m.detail || jsonb_build_object('market_kind', m.kind, 'party', m.party)
-			                     ELSE e.kind = 'moved' AND e.detail = m.detail
-			                          AND m.party IS NOT DISTINCT FROM e.detail ->> 'party'
-			                          AND m.kind = CASE e.to_state WHEN 'sold' THEN 'sale' WHEN 'deployed' THEN 'deployment' END
-			                END))
+			        OR m.copies <> 1
+			        OR NOT coalesce(CASE WHEN e.kind = 'market event'
+			                             THEN e.detail = jsonb_build_object('market_kind', m.kind, 'party', m.party,
+			                                                                'detail', m.detail)
+			                             ELSE e.kind = 'moved' AND e.detail = m.detail
+			                                  AND m.party IS NOT DISTINCT FROM e.detail ->> 'party'
+			                                  AND m.kind IS NOT DISTINCT FROM
+			                                      CASE e.to_state WHEN 'sold' THEN 'sale' WHEN 'deployed' THEN 'deployment' END
+			                        END, false))
 			UNION ALL
 			SELECT 'robot ' || e.robot_id::text, 1, e.robot_id, e.event_id,
 			       format('the market event that event %s records is missing', e.event_id)
 			  FROM robot_registry.events e
 			 WHERE (ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids))
 			   AND (e.kind = 'market event' OR (e.kind = 'moved' AND e.to_state IN ('sold', 'deployed')))
-			   AND NOT EXISTS (SELECT 1 FROM robot_registry.market_events m WHERE m.event_id = e.event_id)
+			   AND NOT EXISTS (SELECT 1 FROM mk m WHERE m.event_id = e.event_id)
 		), ledger_chain AS (
 			SELECT l AS entry, l.entry_id, l.subject, l.subject_key, l.op, l.row_data, l.prev_hash, l.hash,
 			       lag(l.hash) OVER w AS expected_prev,

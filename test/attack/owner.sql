@@ -1,19 +1,21 @@
 -- As the superuser: what the owner can do is detected; planted operators
 -- do not run; every SECURITY DEFINER routine is on the allowlist.
 BEGIN;
-SELECT plan(25);
+SELECT plan(31);
 
--- the allowlist of routines that run with the owner's rights, none of them
--- executable by PUBLIC
+-- the allowlist of routines that run with the owner's rights; PUBLIC
+-- executes none of them but scan(), whose arguments are text and jsonb
 SELECT results_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef ORDER BY 1$$,
-                  ARRAY['robot_registry.checkpoint()', 'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
+                  ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()', 'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
                         'robot_registry.log_market_event()', 'robot_registry.log_robot()', 'robot_registry.recall_closed()',
                         'robot_registry.recall_opened()', 'robot_registry.robot_remedied()',
-                        'robot_registry.verify_checkpoint(bigint,text)'],
+                        'robot_registry.scan(text,jsonb)', 'robot_registry.verify_checkpoint(bigint,text)'],
                   'SECURITY DEFINER routines are exactly the allowlist');
-SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef
-            AND has_function_privilege('public', p.oid, 'EXECUTE')), 0, 'PUBLIC executes none of them');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text) FROM pg_proc p
+            WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef
+              AND has_function_privilege('public', p.oid, 'EXECUTE')), ARRAY['robot_registry.scan(text,jsonb)'],
+          'PUBLIC executes none of them but scan()');
 SELECT is((SELECT count(*)::int FROM pg_proc p WHERE p.pronamespace IN ('robot_registry'::regnamespace)
             AND NOT coalesce(p.proconfig::text[] @> ARRAY['search_path=pg_catalog, pg_temp'], false)), 0,
           'every registry routine pins search_path');
@@ -67,6 +69,17 @@ SELECT throws_ok($$SELECT robot_registry.close_recall((SELECT recall_id FROM rob
                  '42501', NULL, 'a manufacturer does not close the regulator''s recall');
 RESET ROLE;
 
+-- a recall an administrator opened is not a manufacturer's to close; an
+-- administrator's edit of it is the administrator's in the ledger
+SELECT robot_registry.open_recall('860001000001', 'admin recall', '20260101000000001', '20260101000000001') AS admin_recall \gset
+SET ROLE attack_maker1;
+SELECT throws_ok(format('SELECT robot_registry.close_recall(%s)', :admin_recall), '42501', NULL,
+                 'a manufacturer does not close an administrator''s recall');
+RESET ROLE;
+UPDATE robot_registry.recalls SET reason = 'admin recall, edited' WHERE recall_id = :admin_recall;
+SELECT is((SELECT actor::text FROM robot_registry.ledger WHERE subject = 'recalls' AND subject_key = :'admin_recall'
+            ORDER BY entry_id DESC LIMIT 1), session_user::text, 'the edit is the administrator''s in the ledger');
+
 -- the auditor's checkpoint, then each edit the owner could make with the
 -- triggers off: every one is seen by verify() and by the checkpoint
 SELECT * INTO TEMP cp FROM robot_registry.checkpoint();
@@ -106,6 +119,18 @@ SELECT is(pg_temp.seen_by(t), w, d) FROM (VALUES
 	($$UPDATE robot_registry.actors SET kind = 'regulator' WHERE role_name = 'attack_seller'$$, 'the actor map edited', 'verify,checkpoint'),
 	($$DELETE FROM robot_registry.actors WHERE role_name = 'attack_seller'$$, 'a mapping deleted', 'verify,checkpoint'),
 	($$DELETE FROM robot_registry.ledger WHERE subject = 'recalls'$$, 'a recall''s ledger deleted', 'verify,checkpoint'),
+	($$INSERT INTO robot_registry.market_events (robot_id, kind, party, detail, recorded_by, at, event_id)
+	   SELECT robot_id, kind, party, detail, recorded_by, at, event_id FROM robot_registry.market_events
+	    WHERE robot_id = '86000100000120260101000000002'$$, 'a second sale forged from the first', 'verify,checkpoint'),
+	($$UPDATE robot_registry.market_events SET robot_id = NULL WHERE robot_id = '86000100000120260101000000003'$$,
+	 'a market event taken from its robot', 'verify,checkpoint'),
+	($$INSERT INTO robot_registry.market_events (robot_id, kind, party) VALUES ('86000100000120260101000000001', 'sale', 'D');
+	   UPDATE robot_registry.market_events SET detail = '{"party": "E", "market_kind": "deployment"}' WHERE party = 'D'$$,
+	 'a direct market event''s detail rewritten', 'verify,checkpoint'),
+	($$ALTER TABLE robot_registry.events ALTER detail DROP NOT NULL;
+	   UPDATE robot_registry.events SET detail = NULL, actor = detail::text || '|' || actor
+	    WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$,
+	 'fields shifted across a separator', 'verify,checkpoint'),
 	($$UPDATE robot_registry.events SET at = 'infinity' WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$,
 	 'an event dated infinity', 'verify,checkpoint')
 ) AS t(t, d, w);

@@ -1,6 +1,6 @@
 -- As attack_seller: one sale per move, the owner only with a sale.
 BEGIN;
-SELECT plan(5);
+SELECT plan(7);
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000002', 'sold', '{"owner": "Buyer B"}')$$,
                  '23514', 'robot 86000100000120260101000000002 is already sold', 'a sold robot is not sold again');
 SELECT throws_ok($$UPDATE robot_registry.robots SET owner_name = 'Buyer B' WHERE id = '86000100000120260101000000002'$$,
@@ -13,5 +13,10 @@ INSERT INTO robot_registry.market_events (robot_id, kind, party) VALUES ('860001
 SELECT is((SELECT concat_ws(',', m.recorded_by, m.at = now(), e.kind, e.actor) FROM robot_registry.market_events m
              JOIN robot_registry.events e USING (event_id) WHERE m.party = 'Buyer D'),
           'attack_seller,t,market event,attack_seller', 'a direct sale is stamped and logged');
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'sold', '{"owner": "Q", "location": "Seller''s yard"}')$$,
+                 '42501', NULL, 'a seller moves no robot''s location, with a sale or without');
+SELECT is((SELECT detail -> 'changed' ->> 'owner' FROM robot_registry.events
+            WHERE robot_id = '86000100000120260101000000002' AND kind = 'moved' AND to_state = 'sold'),
+          'Buyer A', 'a sale''s new owner is in the history');
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 -- As attack_nobody, a LOGIN role with no mapping: no way in.
 BEGIN;
-SELECT plan(37);
+SELECT plan(50);
 
 -- 1. privilege escalation through the registry's definer trigger functions:
 -- a type of the caller's, with casts to robot_id that would run as the
@@ -68,13 +68,38 @@ SELECT is(public.attack_error($$INSERT INTO robot_registry.market_events (robot_
           replace(public.attack_error($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000099', 'sale')$$),
                   '099', '001'),
           'a registered code and an unknown one answer alike in a market event');
-SELECT is(robot_registry.passport('86000100000120260101000000001'), NULL, 'no passport');
-SELECT is((SELECT count(*) FROM robot_registry.robots)::int, 0, 'sees no robot');
-SELECT is((SELECT count(*) FROM robot_registry.events)::int, 0, 'sees no event');
-SELECT is((SELECT count(*) FROM robot_registry.ledger WHERE subject NOT IN ('manufacturers', 'models', 'actor_moves'))::int,
-          0, 'sees no recall or actor history');
+SELECT throws_ok($$SELECT robot_registry.passport('86000100000120260101000000001')$$, '42501', NULL, 'no passport');
+SELECT throws_ok(format('SELECT count(*) FROM robot_registry.%I', t), '42501', NULL, format('may not read %s', t))
+  FROM unnest(ARRAY['robots', 'events', 'market_events', 'recalls', 'recall_robots', 'ledger',
+                    'checkpoints', 'model_gates', 'scans']) t;
+-- nor learn them from the planner: the estimate needs the table
+SELECT throws_ok($$EXPLAIN SELECT * FROM robot_registry.robots WHERE model_key = '860001000001'$$, '42501', NULL,
+                 'no estimates of the fleet');
 SELECT throws_ok($$SELECT robot_registry.register_robot('86000100000120260101000000009')$$, '42501', NULL,
                  'registers nothing');
+
+-- 5. the public scan answers anyone, reveals no owner, place or actor, and
+-- runs none of the caller's operators with the owner's rights
+SELECT is(robot_registry.scan('86000100000120260101000000002') ->> 'state', 'sold', 'scan() answers an unmapped role');
+SELECT ok(robot_registry.scan('86000100000120260101000000002')::text !~ '(Buyer|attack_)'
+          AND robot_registry.scan('86000100000120260101000000003')::text !~ '(Buyer|Shenzhen|attack_)'
+          AND NOT robot_registry.scan('86000100000120260101000000003') ?| ARRAY['owner', 'location', 'history', 'actors'],
+          'scan() names no owner, place or actor');
+SELECT is(ARRAY(SELECT jsonb_object_keys(robot_registry.scan('86000100000120260101000000099')) ORDER BY 1),
+          ARRAY(SELECT jsonb_object_keys(robot_registry.scan('86000200000120260101000000001')) ORDER BY 1),
+          'an unregistered code and another maker''s robot answer in the same shape');
+CREATE FUNCTION public.evil_texteq(text, text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE 'ALTER ROLE attack_nobody SUPERUSER';
+	RETURN $1 OPERATOR(pg_catalog.=) $2;
+END $$;
+CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.evil_texteq);
+SET search_path = public, pg_catalog;
+SELECT robot_registry.scan(' 86-0001-000001-20260101000000003 ', '{"scanner": "attacker", "place": "here"}');
+RESET search_path;
+SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), 'no escalation through scan()');
+SELECT throws_ok(format('SELECT count(*) FROM robot_registry.%I', v), '42501', NULL, format('may not read %s', v))
+  FROM unnest(ARRAY['scan_alerts', 'suspected_clones']) v;
 
 SELECT * FROM finish();
 ROLLBACK;

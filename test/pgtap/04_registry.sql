@@ -62,9 +62,10 @@ SELECT throws_ok($$SELECT robot_registry.register_robot('86000100000920260101000
 RESET ROLE;
 
 SET ROLE tap_robotid_stranger;
-SELECT is((SELECT count(*)::int FROM robot_registry.robots), 0, 'an unmapped role sees no robots');
+SELECT throws_ok($$SELECT count(*) FROM robot_registry.robots$$, '42501',
+	'permission denied for table robots', 'an unmapped role may not read the robots');
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'sold')$$, '42501',
-	'role tap_robotid_stranger is not a registry actor', 'and moves none');
+	'permission denied for table robots', 'and moves none');
 RESET ROLE;
 
 SET ROLE tap_robotid_seller;
