@@ -13,6 +13,10 @@ PGFILEDESC = "robotid - robot identity codes"
 REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
 REGRESS += registry_scan
 REGRESS += registry_issue
+# tests of what a newer server adds: soft input errors (16), COPY's
+# ON_ERROR (17)
+REGRESS_V16 = robot_id_soft_errors
+REGRESS_V17 = robot_id_copy_on_error
 REGRESS_OPTS = --load-extension=robotid
 ISOLATION = market_race refurbish_race move_race registry_race guard_privilege guard_partition_race
 ISOLATION += registry_register_recall_race registry_register_close_race registry_move_race \
@@ -24,8 +28,20 @@ PG_CPPFLAGS = -I$(srcdir)/src
 EXTRA_CLEAN = build extension/robotid--1.2--1.3.sql
 
 PG_CONFIG ?= pg_config
+PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version | sed 's/^[^0-9]*\([0-9]*\).*/\1/')
+ifeq ($(shell test $(PG_MAJOR_VERSION) -ge 16 && echo yes),yes)
+REGRESS += $(REGRESS_V16)
+endif
+ifeq ($(shell test $(PG_MAJOR_VERSION) -ge 17 && echo yes),yes)
+REGRESS += $(REGRESS_V17)
+endif
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on every header: editing one never leaves a stale
+# object behind
+$(OBJS): $(wildcard $(srcdir)/src/*.h)
 
 # the registry's DDL is kept readable in registry/ and wrapped into the
 # update script that defines robot_registry_install()

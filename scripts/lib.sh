@@ -13,22 +13,38 @@ CLUSTER_DIR=""
 
 log() { printf '\n== %s\n' "$*"; }
 
+# Cleanups run in reverse order of registration when the script exits, by
+# success, failure or an interrupt.
+CLEANUPS=()
+on_exit() { CLEANUPS+=("$1"); }
+run_cleanups() {
+	local i
+	for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do "${CLEANUPS[i]}" || true; done
+	CLEANUPS=()
+}
+trap run_cleanups EXIT
+trap 'exit 130' INT TERM
+
 # Run as root: directly when we are root, through sudo otherwise.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# From /, which postgres may enter whatever the caller's directory is
+# (a clone in /root, say).
 as_postgres() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
-		sudo -u postgres "$@"
+		(cd / && sudo -u postgres "$@")
 	fi
 }
 
 ensure_packages() {
-	local wanted=(make gcc clang postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-		postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl sqlsmith)
+	# libclang-rt-dev: clang's fuzzer runtime, which `make fuzz` links
+	local wanted=(make gcc clang libclang-rt-dev postgresql-$PG_MAJOR
+		postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
+		libtap-parser-sourcehandler-pgtap-perl sqlsmith)
 	local missing=() pkg
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
@@ -43,10 +59,26 @@ ensure_packages() {
 	export PATH="$PG_BIN:$PATH"
 }
 
+# Extra make arguments (the test command passes PG_CFLAGS=-Werror) apply to
+# the build only.
 build_and_install() {
 	log "building and installing robotid"
-	make -C "$ROBOTID_ROOT" -s PG_CONFIG="$PG_BIN/pg_config"
+	make -C "$ROBOTID_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" "$@"
 	as_root make -C "$ROBOTID_ROOT" -s PG_CONFIG="$PG_BIN/pg_config" install
+}
+
+# "passed failed" from the output of make installcheck (pg_regress and
+# pg_isolation_regress, plain or TAP style) in file $1 and its exit status
+# $2: a run that failed, or bailed out, without reporting a failure counts
+# one.
+regress_counts() {
+	local p f
+	p=$(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' "$1" | awk '{s += $1} END {print s + 0}')
+	f=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1 \2/p' "$1" |
+		awk '{p += $2 - $1; f += $1} END {print p + 0, f + 0}')
+	p=$((p + ${f% *})); f=${f#* }
+	[ "$2" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	echo "$p $f"
 }
 
 stop_cluster() {
@@ -62,7 +94,7 @@ stop_cluster() {
 # no TCP listener, so it cannot collide with or expose anything else.
 start_cluster() {
 	CLUSTER_DIR=$(mktemp -d /tmp/robotid-cluster.XXXXXX)
-	trap stop_cluster EXIT
+	on_exit stop_cluster
 	chmod 755 "$CLUSTER_DIR"
 	mkdir -p "$CLUSTER_DIR/socket"
 	as_root chown -R postgres: "$CLUSTER_DIR"

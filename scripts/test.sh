@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# The test command: install what is missing, build, start a throwaway
-# cluster, and run every test: C unit tests, a short fuzz run, pg_regress
-# and isolation specs (make installcheck), pgTAP (pg_prove), and a dump and
-# restore of a populated registry.
+# The test command: install what is missing, build with warnings as errors,
+# start a throwaway cluster, and run every test: C unit tests, a short fuzz
+# run, pg_regress and isolation specs (make installcheck), pgTAP (pg_prove),
+# a dump and restore of a populated registry, and the restore of a dump an
+# older major made (build/registry-<major>.dump), when there is one.
+#
+#   bash scripts/test.sh            this machine's PostgreSQL $PG_MAJOR (15)
+#   bash scripts/test.sh --pg N     the same in a Debian root with PostgreSQL
+#                                   N: 15 (bookworm), 17 (trixie), 18 (sid)
+#   bash scripts/test.sh --fresh    the README's two commands in a new
+#                                   minbase bookworm root, from a clone of HEAD
+# The last line is always "robotid: N passed, N failed".
 source "$(dirname "$0")/lib.sh"
 cd "$ROBOTID_ROOT"
 
+case "${1:-}" in
+"") ;;
+--pg | --fresh)
+	[ "$(id -u)" -eq 0 ] || exec sudo bash "$ROBOTID_ROOT/scripts/test.sh" "$@"
+	source scripts/roots.sh
+	if [ "$1" = --fresh ]; then test_fresh; else test_in_root "${2:?--pg needs a major: 15, 17 or 18}"; fi
+	exit
+	;;
+*)
+	echo "usage: bash scripts/test.sh [--pg 15|17|18 | --fresh]" >&2
+	exit 2
+	;;
+esac
+
 ensure_packages
-build_and_install
+make -s clean PG_CONFIG="$PG_BIN/pg_config"
+build_and_install PG_CFLAGS=-Werror
 mkdir -p build
 
 passed=0
@@ -34,16 +57,15 @@ fi
 start_cluster
 
 log "pg_regress and isolation (make installcheck)"
-if make -s installcheck PG_CONFIG="$PG_BIN/pg_config" > build/installcheck.out 2>&1; then
-	cat build/installcheck.out
-else
-	cat build/installcheck.out
+status=0
+make -s installcheck PG_CONFIG="$PG_BIN/pg_config" > build/installcheck.out 2>&1 || status=$?
+cat build/installcheck.out
+if [ "$status" -ne 0 ]; then
 	[ -f regression.diffs ] && head -200 regression.diffs
 	[ -f output_iso/regression.diffs ] && head -200 output_iso/regression.diffs
 fi
-while read -r n; do count "$n" 0; done < <(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' build/installcheck.out)
-while read -r f n; do count $((n - f)) "$f"; done < <(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1 \2/p' build/installcheck.out)
-grep -q 'tests passed\|tests failed' build/installcheck.out || count 0 1
+read -r rp rf < <(regress_counts build/installcheck.out "$status")
+count "$rp" "$rf"
 
 log "pgTAP (pg_prove)"
 as_postgres "$PG_BIN/createdb" -h "$PGHOST" -p "$PGPORT" robotid_tap
@@ -62,21 +84,39 @@ else
 	count $(( ${total:-0} > bad ? ${total:-0} - bad : 0 )) "$bad"
 fi
 
+# Run a script that prints TAP ending in "# N passed, N failed", and count
+# it; a script that fails without saying so counts as one failure.
+count_tap_script() {
+	local out=$1 ok p f
+	shift
+	if bash "$@" > "$out" 2>&1; then ok=1; else ok=0; fi
+	grep -v NOTICE "$out" || true
+	read -r p f < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out")
+	p=${p:-0}; f=${f:-1}
+	[ "$ok" -eq 1 ] || [ "$f" -gt 0 ] || f=1
+	count "$p" "$f"
+}
+
 log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
-if bash test/attack.sh > build/attack.out 2>&1; then at_ok=1; else at_ok=0; fi
-grep -v 'NOTICE' build/attack.out
-read -r ap af < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/attack.out)
-ap=${ap:-0}; af=${af:-1}
-[ "$at_ok" -eq 1 ] || [ "$af" -gt 0 ] || af=1
-count "$ap" "$af"
+count_tap_script build/attack.out test/attack.sh
 
 log "dump and restore of a populated registry"
-if bash test/dump_restore.sh > build/dump_restore.out 2>&1; then dr_ok=1; else dr_ok=0; fi
-cat build/dump_restore.out
-read -r dp df < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/dump_restore.out)
-dp=${dp:-0}; df=${df:-1}
-[ "$dr_ok" -eq 1 ] || [ "$df" -gt 0 ] || df=1
-count "$dp" "$df"
+count_tap_script build/dump_restore.out test/dump_restore.sh
+
+# ROBOTID_MOVE_FROM=15 makes the dump from 15 required (.ci/run sets it).
+dumps=${ROBOTID_DUMPS:-build}
+for dump in "$dumps"/registry-*.dump; do
+	[ -f "$dump" ] || continue
+	from=$(basename "$dump" .dump)
+	from=${from#registry-}
+	[ "$from" -lt "$PG_MAJOR" ] || continue
+	log "moving a registry from PostgreSQL $from to $PG_MAJOR"
+	count_tap_script "build/restore_from_$from.out" test/restore_across_majors.sh "$dump"
+done
+if [ -n "${ROBOTID_MOVE_FROM:-}" ] && [ ! -f "$dumps/registry-$ROBOTID_MOVE_FROM.dump" ]; then
+	echo "not ok - no registry dump from PostgreSQL $ROBOTID_MOVE_FROM to move: run bash scripts/test.sh first"
+	count 0 1
+fi
 
 stop_cluster
 echo

@@ -200,7 +200,7 @@ RESET ROLE;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.robots WHERE id = '86000100000120260101000000001';
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.events WHERE robot_id = '86000100000120260101000000001' ORDER BY event_id;
-EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001';
+EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key IN ('860001000001', '860001000002');
 RESET enable_seqscan;
 
 -- edits: the location by those who handle the robot, logged; no silent

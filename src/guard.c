@@ -550,7 +550,7 @@ guard_lookup_robot(const GuardLookup *lookup, const GuardTypes *types,
 	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
 								   InvalidOid, InvalidOid,
 								   (FmgrInfo *) &lookup->eq_finfo, id);
-	scan = index_beginscan(heap, index, snapshot, 1, 0);
+	scan = RID_INDEX_BEGINSCAN(heap, index, snapshot, 1, 0);
 	index_rescan(scan, &key, 1, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	index_endscan(scan);

@@ -98,7 +98,7 @@ extern bool guard_lookup_robot(const GuardLookup *lookup,
 extern rid_state guard_state(const GuardTypes *types, Datum value, bool isnull);
 extern void guard_format_id(Datum value, bool isnull, char *buf);
 extern char *guard_rule_message(rid_rule rule, const char *code);
-extern void guard_violation(Relation rel, rid_rule rule, const char *message,
-							const char *detail, const char *hint) pg_attribute_noreturn();
+pg_noreturn extern void guard_violation(Relation rel, rid_rule rule, const char *message,
+										const char *detail, const char *hint);
 
 #endif							/* GUARD_H */

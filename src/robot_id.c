@@ -44,13 +44,10 @@ robot_id_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	RobotId    *id;
 
-#if PG_VERSION_NUM >= 160000
+	/* before 16 there is no soft error: a bad code raises and never returns */
 	id = robot_id_parse_text(str, strlen(str), fcinfo->context);
 	if (id == NULL)
 		PG_RETURN_NULL();
-#else
-	id = robot_id_parse_text(str, strlen(str), NULL);
-#endif
 	PG_RETURN_ROBOT_ID_P(id);
 }
 

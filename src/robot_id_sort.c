@@ -69,17 +69,6 @@ robot_id_abbrev_abort(int memtupcount, SortSupport ssup)
 	return give_up;
 }
 
-#if PG_VERSION_NUM < 150000
-static int
-robot_id_abbrev_cmp(Datum x, Datum y, SortSupport ssup)
-{
-	uint64		a = DatumGetUInt64(x);
-	uint64		b = DatumGetUInt64(y);
-
-	return (a > b) - (a < b);
-}
-#endif
-
 PG_FUNCTION_INFO_V1(robot_id_sortsupport);
 Datum
 robot_id_sortsupport(PG_FUNCTION_ARGS)
@@ -103,11 +92,7 @@ robot_id_sortsupport(PG_FUNCTION_ARGS)
 		ssup->abbrev_full_comparator = robot_id_fast_cmp;
 		ssup->abbrev_converter = robot_id_abbrev_convert;
 		ssup->abbrev_abort = robot_id_abbrev_abort;
-#if PG_VERSION_NUM >= 150000
 		ssup->comparator = ssup_datum_unsigned_cmp;
-#else
-		ssup->comparator = robot_id_abbrev_cmp;
-#endif
 	}
 	PG_RETURN_VOID();
 }

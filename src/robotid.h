@@ -8,6 +8,9 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARDATA_ANY and friends left postgres.h */
+#endif
 
 #include "rid_core.h"
 
@@ -62,6 +65,34 @@ robot_id_cmp_internal(const RobotId *a, const RobotId *b)
 #define RID_QUALIFIED_NAME_LIST(str) stringToQualifiedNameList((str), NULL)
 #else
 #define RID_QUALIFIED_NAME_LIST(str) stringToQualifiedNameList(str)
+#endif
+
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn(), written after a
+ * declaration, by pg_noreturn, written before it.  GCC and clang accept the
+ * attribute in either place, so older servers spell pg_noreturn with it.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/* PostgreSQL 18 gave index_beginscan() an instrumentation argument. */
+#if PG_VERSION_NUM >= 180000
+#define RID_INDEX_BEGINSCAN(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys))
+#else
+#define RID_INDEX_BEGINSCAN(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/* Before PostgreSQL 15, sort support had no shared unsigned comparator. */
+#if PG_VERSION_NUM < 150000
+#include "utils/sortsupport.h"
+static inline int
+ssup_datum_unsigned_cmp(Datum x, Datum y, SortSupport ssup)
+{
+	return (x > y) - (x < y);
+}
 #endif
 
 extern RobotId *robot_id_parse_text(const char *str, size_t len,

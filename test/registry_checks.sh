@@ -1,0 +1,67 @@
+# Shared by the dump and restore tests: TAP counters, a query helper, and
+# the checks that a restored registry is the registry that was dumped.
+# Source it; needs PGHOST, PGPORT and PGUSER of a running cluster.
+
+tests=0
+failed=0
+ok() {
+	tests=$((tests + 1))
+	if [ "$1" = 0 ]; then echo "ok $tests - $2"; else failed=$((failed + 1)); echo "not ok $tests - $2"; fi
+}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+
+# Every table of the registry, with a digest of its rows that does not
+# depend on their physical order.
+REGISTRY_TABLES="manufacturers models actors actor_moves robots recalls recall_robots events market_events ledger checkpoints"
+table_digest() {
+	q "$1" "SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))
+	          FROM robot_registry.$2 t"
+}
+
+# Print "table digest" lines for every table of database $1.
+registry_digests() {
+	local table
+	for table in $REGISTRY_TABLES; do echo "$table $(table_digest "$1" "$table")"; done
+}
+
+# Compare database $1's tables with the "table digest" lines in file $2.
+check_rows_match() {
+	local table digest
+	while read -r table digest; do
+		[ -n "$digest" ] && [ "$(table_digest "$1" "$table")" = "$digest" ]
+		ok $? "robot_registry.$table restored row for row (${digest%%:*} rows)"
+	done < "$2"
+}
+
+check_verified() {
+	[ "$(q "$1" 'SELECT count(*) FROM robot_registry.verify()')" = 0 ]
+	ok $? "verify() passes on the restored registry"
+	[ "$(q "$1" "SELECT bool_and(robot_registry.verify_checkpoint(upto_event_id, root)) FROM robot_registry.checkpoints")" = t ]
+	ok $? "the checkpoint taken before the dump verifies on the restored registry"
+	[ "$(q "$1" 'SELECT count(*) FROM robot_registry.rule_breaks')" = 0 ]
+	ok $? "no rule breaks after the restore"
+}
+
+# The populated registry both tests dump: 3000 robots, and moves made by a
+# mapped actor, so that actor_moves and the actor column have content.
+populate_registry() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null 2>&1 <<'SQL'
+CREATE EXTENSION robotid;
+SELECT robot_registry_install();
+CALL robot_registry.generate_demo(3000, 20, 2);
+DROP ROLE IF EXISTS dump_robotid_operator;
+CREATE ROLE dump_robotid_operator;
+INSERT INTO robot_registry.actors VALUES ('dump_robotid_operator', 'operator', NULL);
+SET ROLE dump_robotid_operator;
+SELECT robot_registry.transition(id, 'maintenance', '{"reason": "before the dump"}')
+  FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 5;
+RESET ROLE;
+SELECT * FROM robot_registry.checkpoint();
+SQL
+}
+
+finish_tap() {
+	echo "1..$tests"
+	echo "# $((tests - failed)) passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
