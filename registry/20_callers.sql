@@ -4,10 +4,10 @@
 -- purpose: current_user must be the caller, and the actors table shows
 -- each role only its own mapping.
 --
--- These helpers are PL/pgSQL, not SQL, on purpose: PostgreSQL plans a SQL
--- function's query again in every statement that calls it, while PL/pgSQL
--- keeps its plans for the session, and the policies call them in every
--- statement.
+-- These helpers, and every other small routine on a hot path, are
+-- PL/pgSQL, not SQL, on purpose: PostgreSQL plans a SQL function with a
+-- SET clause again in every statement or transaction that calls it, while
+-- PL/pgSQL keeps its plans for the session.
 CREATE FUNCTION robot_registry.actor_kind() RETURNS robot_registry.actor_kind
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -83,36 +83,48 @@ $fn$;
 -- The detail the log records for the next changes in this transaction;
 -- cleared by passing NULL.
 CREATE FUNCTION robot_registry.set_detail(detail jsonb) RETURNS void
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	AS $fn$ SELECT set_config('robot_registry.detail', coalesce(detail::text, ''), true) $fn$;
+	AS $fn$
+BEGIN
+	PERFORM set_config('robot_registry.detail', coalesce(detail::text, ''), true);
+END
+$fn$;
 
 -- For administrators and the registry's triggers: the actor the next
 -- changes are made for, and their detail; NULLs clear both.  Ignored for
 -- everyone else, whose changes are always their own.
 CREATE FUNCTION robot_registry.act_as(actor name, detail jsonb) RETURNS void
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT set_config('robot_registry.actor', coalesce(actor::text, ''), true),
-		       robot_registry.set_detail(detail)
-	$fn$;
+BEGIN
+	PERFORM set_config('robot_registry.actor', coalesce(actor::text, ''), true);
+	PERFORM robot_registry.set_detail(detail);
+END
+$fn$;
 
 -- The registry's own changes to robots (a recall flagging them, a remedy,
 -- a recall closing) carry the kind of event they are; actors may not.
 CREATE FUNCTION robot_registry.set_internal(kind text) RETURNS void
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	AS $fn$ SELECT set_config('robot_registry.internal', coalesce(kind, ''), true) $fn$;
+	AS $fn$
+BEGIN
+	PERFORM set_config('robot_registry.internal', coalesce(kind, ''), true);
+END
+$fn$;
 REVOKE ALL ON FUNCTION robot_registry.set_internal(text) FROM PUBLIC;
 
 -- One timestamp as text that survives dump and restore under any TimeZone
 -- or DateStyle: microseconds since the epoch, or infinity as such.
 CREATE FUNCTION robot_registry.time_text(t timestamptz) RETURNS text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT CASE WHEN t IS NULL THEN NULL
+BEGIN
+	RETURN CASE WHEN t IS NULL THEN NULL
 		            WHEN isfinite(t) THEN (extract(epoch FROM t) * 1000000)::numeric(20,0)::text
-		            WHEN t > 'epoch'::timestamptz THEN 'infinity' ELSE '-infinity' END
-	$fn$;
+		            WHEN t > 'epoch'::timestamptz THEN 'infinity' ELSE '-infinity' END;
+END
+$fn$;

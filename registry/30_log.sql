@@ -1,6 +1,10 @@
 -- 30: the log.  Robot events are hash-chained per robot; the ledger
 -- (catalogue, actor map, recalls) per row.  Both are append-only.
 
+-- PL/pgSQL, not SQL: a SQL function with a SET clause is planned again in
+-- every transaction that calls it, PL/pgSQL keeps its plan for the
+-- session, and these run for every event.
+--
 -- Hashes are taken over the fields quoted one by one (quote_nullable: a
 -- NULL is NULL, a text is quoted with its quotes doubled), so that no two
 -- different rows give the same text.  Times are microseconds since the
@@ -10,10 +14,11 @@
 -- A robot's row as one hash.  Each event records the hash of the row it
 -- left behind, so verify() sees any change that bypassed the log.
 CREATE FUNCTION robot_registry.robot_row_hash(r robot_registry.robots) RETURNS bytea
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT sha256(convert_to(concat_ws('|',
+BEGIN
+	RETURN sha256(convert_to(concat_ws('|',
 			quote_nullable(r.id::text), quote_nullable(r.state::text), quote_nullable(r.recalled::text),
 			quote_nullable(r.refurbished_from::text), quote_nullable(r.owner_name), quote_nullable(r.location),
 			quote_nullable(CASE WHEN isfinite(r.registered_at)
@@ -22,35 +27,40 @@ CREATE FUNCTION robot_registry.robot_row_hash(r robot_registry.robots) RETURNS b
 			quote_nullable(CASE WHEN isfinite(r.updated_at)
 			                    THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
 			                    ELSE r.updated_at::text END),
-			quote_nullable(r.changed_by::text), quote_nullable(r.revision::text)), 'UTF8'))
-	$fn$;
+			quote_nullable(r.changed_by::text), quote_nullable(r.revision::text)), 'UTF8'));
+END
+$fn$;
 
 -- Every field of an event, chained to the one before.  Times as in
 -- time_text(), written out: this runs for every event.
 CREATE FUNCTION robot_registry.event_hash(e robot_registry.events) RETURNS bytea
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT sha256(convert_to(concat_ws('|',
+BEGIN
+	RETURN sha256(convert_to(concat_ws('|',
 			quote_nullable(encode(e.prev_hash, 'hex')), quote_nullable(e.event_id::text),
 			quote_nullable(e.robot_id::text), quote_nullable(e.kind),
 			quote_nullable(e.from_state::text), quote_nullable(e.to_state::text),
 			quote_nullable(e.recalled::text), quote_nullable(e.detail::text), quote_nullable(e.actor::text),
 			quote_nullable(CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text
 			                    ELSE e.at::text END),
-			quote_nullable(encode(e.row_hash, 'hex'))), 'UTF8'))
-	$fn$;
+			quote_nullable(encode(e.row_hash, 'hex'))), 'UTF8'));
+END
+$fn$;
 
 CREATE FUNCTION robot_registry.ledger_hash(l robot_registry.ledger) RETURNS bytea
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT sha256(convert_to(concat_ws('|',
+BEGIN
+	RETURN sha256(convert_to(concat_ws('|',
 			quote_nullable(encode(l.prev_hash, 'hex')), quote_nullable(l.entry_id::text),
 			quote_nullable(l.subject), quote_nullable(l.subject_key), quote_nullable(l.op),
 			quote_nullable(l.row_data::text), quote_nullable(l.actor::text),
-			quote_nullable(robot_registry.time_text(l.at))), 'UTF8'))
-	$fn$;
+			quote_nullable(robot_registry.time_text(l.at))), 'UTF8'));
+END
+$fn$;
 
 -- Events of one robot, and entries of one ledger row, are written while
 -- that row is locked, so the previous link cannot change under us.
@@ -115,18 +125,20 @@ CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON robot_registry.ledger
 
 -- The key of a ledgered row, as the ledger names it.
 CREATE FUNCTION robot_registry.ledger_key(subject text, r jsonb) RETURNS text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		SELECT CASE subject
+BEGIN
+	RETURN CASE subject
 		       WHEN 'manufacturers' THEN r ->> 'manufacturer_key'
 		       WHEN 'models' THEN r ->> 'model_key'
 		       WHEN 'actors' THEN r ->> 'role_name'
 		       WHEN 'actor_moves' THEN concat_ws('/', r ->> 'kind', r ->> 'from_state', r ->> 'to_state')
 		       WHEN 'recalls' THEN r ->> 'recall_id'
 		       WHEN 'recall_robots' THEN concat_ws('/', r ->> 'recall_id', r ->> 'robot_id')
-		       END
-	$fn$;
+		       END;
+END
+$fn$;
 
 -- As the registry: each change to a ledgered table, with the row it left.
 -- TimeZone is pinned so that the row's jsonb, and verify()'s comparison
