@@ -64,11 +64,14 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.log_market_event() FROM PUBLIC;
 
--- Fired in name order: the actor's checks, the log, then the guard.
+-- Fired in name order: the actor's checks, the log, then the guard.  A
+-- market event that already names its event was written by a move's log
+-- trigger (actors may not write event_id), so the first two are skipped
+-- for it without a call.
 CREATE TRIGGER market_events_1_actor BEFORE INSERT ON robot_registry.market_events
-	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_market_actor();
+	FOR EACH ROW WHEN (NEW.event_id IS NULL) EXECUTE FUNCTION robot_registry.check_market_actor();
 CREATE TRIGGER market_events_2_log BEFORE INSERT ON robot_registry.market_events
-	FOR EACH ROW EXECUTE FUNCTION robot_registry.log_market_event();
+	FOR EACH ROW WHEN (NEW.event_id IS NULL) EXECUTE FUNCTION robot_registry.log_market_event();
 CREATE TRIGGER market_events_guard BEFORE INSERT OR UPDATE ON robot_registry.market_events
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.robot_market_guard('registry=robot_registry.robots');
 CREATE TRIGGER market_events_append_only BEFORE UPDATE OR DELETE ON robot_registry.market_events
