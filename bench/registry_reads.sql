@@ -6,7 +6,7 @@ SELECT id AS probe FROM bench_pool WHERE n = 1 \gset
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.robots WHERE id = :'probe';
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.events WHERE robot_id = :'probe' ORDER BY event_id;
 EXPLAIN (COSTS OFF) SELECT * FROM robot_registry.fleet_by_model WHERE model_key = '860001000001';
-\echo == timings, as the registry's operator role (row-level security on)
+\echo == timings, as the operator role (row-level security on)
 SET ROLE bench_operator;
 CREATE TEMP TABLE timings (what text, ms float8);
 DO $$
