@@ -14,9 +14,7 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.market_events'::regclass OR TG_NAME IS DISTINCT FROM 'market_events_1_actor' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events', 'market_events_1_actor');
 	END IF;
-	-- actors may not write event_id: a row that has one was written by a
-	-- move's log trigger (or an administrator)
-	IF NEW.event_id IS NOT NULL OR robot_registry.is_administrator() THEN
+	IF robot_registry.is_administrator() THEN
 		RETURN NEW;
 	END IF;
 	IF NEW.robot_id IS NOT NULL AND NOT EXISTS (
@@ -28,7 +26,6 @@ BEGIN
 	END IF;
 	NEW.recorded_by := current_user;
 	NEW.at := now();
-	NEW.event_id := NULL;
 	RETURN NEW;
 END
 $fn$;
@@ -45,9 +42,6 @@ DECLARE
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.market_events'::regclass OR TG_NAME IS DISTINCT FROM 'market_events_2_log' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events', 'market_events_2_log');
-	END IF;
-	IF NEW.event_id IS NOT NULL THEN
-		RETURN NEW;				-- recorded by a move, already in the log
 	END IF;
 	SELECT * INTO robot FROM robot_registry.robots r
 	 WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id FOR NO KEY UPDATE;
