@@ -6,7 +6,11 @@
 set -euo pipefail
 
 PG_MAJOR=${PG_MAJOR:-15}
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# PG_BIN may name another installation of the same major, such as a copy
+# of /usr/lib/postgresql/N and /usr/share/postgresql/N in a private tree
+# (PostgreSQL finds its share and lib directories relative to its binaries),
+# so that two checkouts can be tested at once without sharing `make install`.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 ROBOTID_PORT=${ROBOTID_PORT:-5439}
 ROBOTID_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLUSTER_DIR=""
