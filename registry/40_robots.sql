@@ -30,14 +30,18 @@ BEGIN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
 	END IF;
 	NEW.revision := CASE WHEN TG_OP = 'UPDATE' THEN OLD.revision + 1 ELSE 1 END;
-	SELECT a.kind,
-	       CASE WHEN old_state IS NULL THEN a.kind = 'manufacturer'
-	            ELSE old_state = NEW.state OR m.kind IS NOT NULL END
-	  INTO my_kind, allowed
-	  FROM robot_registry.actors a
-	  LEFT JOIN robot_registry.actor_moves m
-	    ON m.kind = a.kind AND m.from_state = old_state AND m.to_state = NEW.state
-	 WHERE a.role_name = current_user;
+	-- Two look-ups with plans that never change, rather than one join
+	-- whose plan depends on the row: PL/pgSQL would plan that again for
+	-- every row, which is most of what a bulk registration costs.
+	SELECT a.kind INTO my_kind FROM robot_registry.actors a WHERE a.role_name = current_user;
+	IF old_state IS NULL THEN
+		allowed := my_kind = 'manufacturer';
+	ELSIF old_state = NEW.state THEN
+		allowed := true;
+	ELSE
+		allowed := EXISTS (SELECT 1 FROM robot_registry.actor_moves m
+		                    WHERE m.kind = my_kind AND m.from_state = old_state AND m.to_state = NEW.state);
+	END IF;
 	IF my_kind IS NULL THEN
 		IF NOT robot_registry.is_administrator() THEN
 			RAISE EXCEPTION 'role % is not a registry actor', current_user
@@ -67,8 +71,11 @@ BEGIN
 	END IF;
 	IF TG_OP = 'INSERT' THEN
 		-- a source the caller may not see answers as an unregistered code,
-		-- exactly as the foreign key would
-		IF NEW.refurbished_from IS NOT NULL AND NOT EXISTS (
+		-- exactly as the foreign key would (a separate test, so that the
+		-- look-up's plan does not depend on whether there is a source)
+		IF NEW.refurbished_from IS NULL THEN
+			NULL;
+		ELSIF NOT EXISTS (
 			SELECT 1 FROM robot_registry.robots r
 			 WHERE r.id OPERATOR(@extschema@.=) NEW.refurbished_from) THEN
 			RAISE EXCEPTION 'insert or update on table "robots" violates foreign key constraint "robots_refurbished_from_fkey"'
@@ -166,6 +173,11 @@ CREATE TRIGGER robots_recall_on_register AFTER INSERT ON robot_registry.robots
 
 -- As the registry: every change to a robot is one event, with the detail
 -- the application function passed along and the hash of the row it left.
+-- Registrations are logged once per statement, in one INSERT: a batch of
+-- codes issued by issue_codes() costs one statement, not one per code.
+-- Their events come before any recall hold the same statement puts on the
+-- new robots (robots_log_registered fires before robots_recall_on_register,
+-- in name order).  Changes are logged row by row.
 CREATE FUNCTION robot_registry.log_robot() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
@@ -177,44 +189,50 @@ DECLARE
 	changes jsonb := '{}';
 	logged bigint;
 	new_row_hash bytea;
+	expected name := 'robots_log';
 BEGIN
-	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_log' THEN
-		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_log');
+	IF TG_LEVEL = 'STATEMENT' THEN
+		expected := 'robots_log_registered';
+	END IF;
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM expected THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', expected);
 	END IF;
 	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
+	IF TG_LEVEL = 'STATEMENT' THEN
+		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
+		SELECT n.id, 'registered', NULL, n.state, n.recalled,
+		       CASE WHEN n.refurbished_from IS NULL THEN detail
+		            ELSE detail || jsonb_build_object('refurbished_from', n.refurbished_from::text) END,
+		       n.changed_by, n.updated_at, robot_registry.robot_row_hash(n)
+		  FROM registered n
+		 ORDER BY n.id;
+		RETURN NULL;
+	END IF;
 	internal := coalesce(current_setting('robot_registry.internal', true), '');
-	IF TG_OP = 'INSERT' THEN
-		kind := 'registered';
-		IF NEW.refurbished_from IS NOT NULL THEN
-			detail := detail || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
-		END IF;
-	ELSE
-		IF NEW.owner_name IS DISTINCT FROM OLD.owner_name THEN
-			changes := changes || jsonb_build_object('owner', NEW.owner_name);
-		END IF;
-		IF NEW.location IS DISTINCT FROM OLD.location THEN
-			changes := changes || jsonb_build_object('location', NEW.location);
-		END IF;
-		IF NEW.refurbished_from::text IS DISTINCT FROM OLD.refurbished_from::text THEN
-			changes := changes || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
-		END IF;
-		kind := CASE WHEN NEW.state IS DISTINCT FROM OLD.state THEN 'moved'
-		             WHEN internal <> '' THEN internal
-		             WHEN NEW.recalled AND NOT OLD.recalled THEN 'recalled'
-		             WHEN OLD.recalled AND NOT NEW.recalled THEN 'remedied'
-		             ELSE 'edited' END;
-		-- what else the change did (a new owner with a sale, a location
-		-- with a move) is in the history, not only in the row's hash
-		IF kind = 'edited' OR changes <> '{}' THEN
-			detail := detail || jsonb_build_object('changed', changes);
-		END IF;
+	IF NEW.owner_name IS DISTINCT FROM OLD.owner_name THEN
+		changes := changes || jsonb_build_object('owner', NEW.owner_name);
+	END IF;
+	IF NEW.location IS DISTINCT FROM OLD.location THEN
+		changes := changes || jsonb_build_object('location', NEW.location);
+	END IF;
+	IF NEW.refurbished_from::text IS DISTINCT FROM OLD.refurbished_from::text THEN
+		changes := changes || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
+	END IF;
+	kind := CASE WHEN NEW.state IS DISTINCT FROM OLD.state THEN 'moved'
+	             WHEN internal <> '' THEN internal
+	             WHEN NEW.recalled AND NOT OLD.recalled THEN 'recalled'
+	             WHEN OLD.recalled AND NOT NEW.recalled THEN 'remedied'
+	             ELSE 'edited' END;
+	-- what else the change did (a new owner with a sale, a location with a
+	-- move) is in the history, not only in the row's hash
+	IF kind = 'edited' OR changes <> '{}' THEN
+		detail := detail || jsonb_build_object('changed', changes);
 	END IF;
 	-- a simple assignment, so that the hash function's plan is kept for
 	-- the session rather than made again in every INSERT
 	new_row_hash := robot_registry.robot_row_hash(NEW);
 	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
-	VALUES (NEW.id, kind, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state, NEW.recalled, detail,
-	        NEW.changed_by, NEW.updated_at, new_row_hash)
+	VALUES (NEW.id, kind, OLD.state, NEW.state, NEW.recalled, detail, NEW.changed_by, NEW.updated_at, new_row_hash)
 	RETURNING event_id INTO logged;
 	-- a move into sold or deployed is a market event too, and
 	-- robot_market_guard checks it like any other
@@ -227,5 +245,8 @@ BEGIN
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.log_robot() FROM PUBLIC;
-CREATE TRIGGER robots_log AFTER INSERT OR UPDATE ON robot_registry.robots
+CREATE TRIGGER robots_log AFTER UPDATE ON robot_registry.robots
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.log_robot();
+CREATE TRIGGER robots_log_registered AFTER INSERT ON robot_registry.robots
+	REFERENCING NEW TABLE AS registered
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.log_robot();

@@ -68,7 +68,7 @@ DECLARE
 	my_kind robot_registry.actor_kind;
 	highest @extschema@.robot_id;
 	first_serial bigint;
-	serials bigint[] := '{}';
+	codes @extschema@.robot_id[] := '{}';
 	short integer;
 BEGIN
 	IF issue_codes.model_key IS NULL OR issue_codes.model_key !~ '^[0-9]{12}$' THEN
@@ -140,16 +140,22 @@ BEGIN
 	-- random: keep drawing until how_many distinct unused serials are in
 	-- hand.  Collisions are rare (a registry of a billion codes of one
 	-- model fills 1% of its space), so this is nearly always one round.
+	-- The codes are made before they are compared with robots: a join
+	-- clause that calls make_robot_id() on the other side's column is not
+	-- leakproof, so under row-level security it could not be an index
+	-- condition and would be checked against every visible robot.
 	LOOP
-		short := issue_codes.how_many - cardinality(serials);
+		short := issue_codes.how_many - cardinality(codes);
 		EXIT WHEN short = 0;
-		serials := ARRAY(
-			SELECT DISTINCT s
-			  FROM unnest(serials || ARRAY(SELECT robot_registry.random_serials(short))) s
+		codes := ARRAY(
+			SELECT DISTINCT c.id
+			  FROM unnest(codes || ARRAY(
+				SELECT @extschema@.make_robot_id(country, maker, model, s)
+				  FROM robot_registry.random_serials(short) s)) c(id)
 			 WHERE NOT EXISTS (
 				SELECT 1 FROM robot_registry.robots r
-				 WHERE r.id OPERATOR(@extschema@.=) @extschema@.make_robot_id(country, maker, model, s)));
-		IF issue_codes.how_many - cardinality(serials) = short THEN
+				 WHERE r.id OPERATOR(@extschema@.=) c.id));
+		IF issue_codes.how_many - cardinality(codes) = short THEN
 			-- a whole round of collisions: the space may be full
 			IF (SELECT count(*) FROM robot_registry.robots r WHERE r.model_key = issue_codes.model_key)
 			   > max_serial + 1 - issue_codes.how_many THEN
@@ -162,9 +168,8 @@ BEGIN
 	PERFORM robot_registry.set_detail(jsonb_build_object('issued', 'random'));
 	RETURN QUERY
 	INSERT INTO robot_registry.robots AS r (id)
-	SELECT @extschema@.make_robot_id(country, maker, model, s)
-	  FROM unnest(serials) s
-	 ORDER BY s
+	SELECT c.id FROM unnest(codes) c(id)
+	 ORDER BY c.id
 	RETURNING r.id;
 	PERFORM robot_registry.set_detail(NULL);
 END
