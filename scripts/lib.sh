@@ -48,8 +48,12 @@ ensure_packages() {
 	# libclang-rt-dev: clang's fuzzer runtime, which `make fuzz` links
 	local wanted=(make gcc clang libclang-rt-dev postgresql-$PG_MAJOR
 		postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
-		libtap-parser-sourcehandler-pgtap-perl sqlsmith)
+		libtap-parser-sourcehandler-pgtap-perl sqlsmith
+		nodejs python3 python3-psycopg)
 	local missing=() pkg
+	# the driver tests install node-postgres with npm; a Node.js from
+	# elsewhere may bring its own npm
+	command -v npm >/dev/null || wanted+=(npm)
 	for pkg in "${wanted[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$pkg")

@@ -100,6 +100,9 @@ count_tap_script() {
 log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
 count_tap_script build/attack.out test/attack.sh
 
+log "drivers: node-postgres and psycopg 3"
+count_tap_script build/drivers.out test/drivers.sh
+
 log "dump and restore of a populated registry"
 count_tap_script build/dump_restore.out test/dump_restore.sh
 
