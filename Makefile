@@ -5,12 +5,14 @@
 EXTENSION = robotid
 MODULE_big = robotid
 OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o \
-	src/lifecycle_core.o src/guard.o src/lifecycle.o src/market_guard.o
-DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql extension/robotid--1.1--1.2.sql
+	src/lifecycle_core.o src/guard.o src/lifecycle.o src/market_guard.o \
+	src/robot_id_selfuncs.o
+DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql extension/robotid--1.1--1.2.sql \
+	extension/robotid--1.3--1.4.sql
 DATA_built = extension/robotid--1.2--1.3.sql
 PGFILEDESC = "robotid - robot identity codes"
 
-REGRESS = robot_id_io robot_id_ops robot_id_index lifecycle market_guard upgrade registry
+REGRESS = robot_id_io robot_id_ops robot_id_index robot_id_estimates lifecycle market_guard upgrade registry
 REGRESS += registry_scan
 REGRESS += registry_issue
 # tests of what a newer server adds: soft input errors (16), COPY's

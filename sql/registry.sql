@@ -12,7 +12,7 @@ SELECT count(*) AS member_objects FROM pg_depend d JOIN pg_class c ON c.oid = d.
  WHERE d.deptype = 'e' AND c.relnamespace = 'robot_registry'::regnamespace;
 SELECT tablename, rowsecurity FROM pg_tables WHERE schemaname = 'robot_registry' ORDER BY 1;
 -- the extension cannot be dropped from under the registry
-SELECT pg_temp.try('DROP EXTENSION robotid');
+SELECT split_part(pg_temp.try('DROP EXTENSION robotid'), ' (', 1);
 
 -- every SECURITY DEFINER function pins search_path
 SELECT p.proname, p.prosecdef, p.proconfig

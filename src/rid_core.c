@@ -4,6 +4,8 @@
  */
 #include "rid_core.h"
 
+#include <stdlib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -264,6 +266,130 @@ rid_compare(const rid_code *a, const rid_code *b)
 	if (a->serial != b->serial)
 		return a->serial < b->serial ? -1 : 1;
 	return 0;
+}
+
+/*
+ * The next code, for turning "<= x" into "< x + 1" on these integers; false
+ * for the largest code, which has none.
+ */
+bool
+rid_successor(const rid_code *code, rid_code *out)
+{
+	*out = *code;
+	if (++out->serial < RID_SERIAL_LIMIT)
+		return true;
+	out->serial = 0;
+	return ++out->model_key < RID_MODEL_KEY_LIMIT;
+}
+
+/*
+ * b - a as a double: the model keys' difference (exact) in units of the
+ * serial space, plus the serials' difference, so that codes a few serials
+ * apart within one model differ by those few, not by nothing, as the two
+ * 97-bit numbers converted to doubles would.
+ */
+static double
+rid_distance(const rid_code *a, const rid_code *b)
+{
+	return ((double) b->model_key - (double) a->model_key) * (double) RID_SERIAL_LIMIT +
+		((double) (int64_t) (b->serial - a->serial));
+}
+
+/*
+ * Where x lies between low and high (low <= high), from 0 to 1, linear in
+ * the codes' values: what the planner interpolates with inside a histogram
+ * bucket.  Equal bounds give one half.
+ */
+double
+rid_fraction(const rid_code *low, const rid_code *high, const rid_code *x)
+{
+	double		span = rid_distance(low, high);
+	double		part;
+
+	if (span <= 0)
+		return 0.5;
+	part = rid_distance(low, x) / span;
+	return part < 0 ? 0 : part > 1 ? 1 : part;
+}
+
+static int
+compare_codes(const void *a, const void *b)
+{
+	return rid_compare((const rid_code *) a, (const rid_code *) b);
+}
+
+/*
+ * The model keys of a sample of codes, each with its share of the sample
+ * and its serials' extent, in model key order.  Sorts codes; out needs room
+ * for ncodes entries; returns how many it filled.
+ */
+int
+rid_model_shares(rid_code *codes, int ncodes, rid_model_share *out)
+{
+	int			n = 0;
+	int			i;
+
+	qsort(codes, (size_t) ncodes, sizeof(rid_code), compare_codes);
+	for (i = 0; i < ncodes; i++)
+	{
+		if (n == 0 || out[n - 1].model_key != codes[i].model_key)
+		{
+			out[n].model_key = codes[i].model_key;
+			out[n].min_serial = codes[i].serial;
+			out[n].share = 0;
+			n++;
+		}
+		out[n - 1].max_serial = codes[i].serial;
+		out[n - 1].share += 1.0 / ncodes;
+	}
+	return n;
+}
+
+/*
+ * The share of the sampled codes in [from, to), a NULL end being open: the
+ * shares of the models inside, and of each model at an end the part of its
+ * serials' extent inside, as if its codes were spread evenly over it.
+ * Sequential serials are; random ones nearly are.
+ */
+double
+rid_shares_in_range(const rid_model_share *shares, int nshares,
+					const rid_code *from, const rid_code *to)
+{
+	int			lo = 0;
+	int			hi = nshares;
+	double		total = 0;
+
+	/* the first model at or after from's */
+	if (from != NULL)
+	{
+		while (lo < hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (shares[mid].model_key < from->model_key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	for (; lo < nshares; lo++)
+	{
+		const rid_model_share *m = &shares[lo];
+		uint64_t	first = m->min_serial;
+		uint64_t	last = m->max_serial + 1;	/* half-open */
+		uint64_t	start = first;
+		uint64_t	end = last;
+
+		if (to != NULL && m->model_key > to->model_key)
+			break;
+		if (from != NULL && m->model_key == from->model_key && from->serial > start)
+			start = from->serial;
+		if (to != NULL && m->model_key == to->model_key && to->serial < end)
+			end = to->serial;
+		if (end > start)
+			total += m->share * (double) (end - start) / (double) (last - first);
+	}
+	return total;
 }
 
 static void

@@ -79,6 +79,9 @@ extern void rid_format_grouped(const rid_code *code, char *out);
 extern int	rid_describe(const rid_error *err, char *buf, size_t size);
 
 extern int	rid_compare(const rid_code *a, const rid_code *b);
+extern bool rid_successor(const rid_code *code, rid_code *out);
+extern double rid_fraction(const rid_code *low, const rid_code *high,
+						   const rid_code *x);
 extern void rid_pack(const rid_code *code, unsigned char *out);
 extern bool rid_unpack(const unsigned char *in, rid_code *out, rid_error *err);
 
@@ -91,6 +94,22 @@ extern bool rid_component_parse(rid_component component, const char *str,
 								size_t len, uint64_t *out, rid_error *err);
 extern bool rid_make(uint64_t country, uint64_t manufacturer, uint64_t model,
 					 uint64_t serial, rid_code *out);
+
+/*
+ * What ANALYZE saw of one model key: the share of the sampled codes that
+ * have it, and the lowest and highest serial among them.
+ */
+typedef struct rid_model_share
+{
+	uint64_t	model_key;
+	uint64_t	min_serial;
+	uint64_t	max_serial;
+	double		share;
+} rid_model_share;
+
+extern int	rid_model_shares(rid_code *codes, int ncodes, rid_model_share *out);
+extern double rid_shares_in_range(const rid_model_share *shares, int nshares,
+								  const rid_code *from, const rid_code *to);
 
 extern bool rid_prefix_range(const char *prefix, size_t len, rid_code *low,
 							 rid_code *high, rid_error *err);

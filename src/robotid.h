@@ -95,6 +95,12 @@ ssup_datum_unsigned_cmp(Datum x, Datum y, SortSupport ssup)
 }
 #endif
 
+struct PlannerInfo;
+extern double robot_id_prefix_range_selectivity(struct PlannerInfo *root,
+												struct Node *key, int varRelid,
+												const rid_code *from,
+												const rid_code *to);
+
 extern RobotId *robot_id_parse_text(const char *str, size_t len,
 									 struct Node *escontext);
 

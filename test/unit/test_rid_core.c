@@ -382,6 +382,76 @@ test_abbreviation(void)
 	check(distinct, "realistic codes get distinct, increasing keys");
 }
 
+static void
+test_model_shares(void)
+{
+	rid_code	codes[8];
+	rid_model_share shares[8];
+	rid_code	from;
+	rid_code	to;
+	int			n;
+	int			i;
+
+	/* model 1: serials 100..199 (4 codes), model 2: 0..9 (2), model 5: 7 (2) */
+	for (i = 0; i < 4; i++)
+		codes[i] = (rid_code) {1, 100 + 33 * i};
+	codes[4] = (rid_code) {2, 9};
+	codes[5] = (rid_code) {2, 0};
+	codes[6] = (rid_code) {5, 7};
+	codes[7] = (rid_code) {5, 7};
+	n = rid_model_shares(codes, 8, shares);
+	check(n == 3 && shares[0].model_key == 1 && shares[0].min_serial == 100 &&
+		  shares[0].max_serial == 199 && shares[0].share == 0.5 &&
+		  shares[1].min_serial == 0 && shares[1].max_serial == 9 && shares[2].share == 0.25,
+		  "model shares: one per model key, in order, with the serials' extent");
+	check(rid_shares_in_range(shares, n, NULL, NULL) == 1, "an open range holds every share");
+	from = (rid_code) {1, 0};
+	to = (rid_code) {2, 0};
+	check(rid_shares_in_range(shares, n, &from, &to) == 0.5, "a whole model's range holds its share");
+	from = (rid_code) {1, 150};
+	to = (rid_code) {1, 175};
+	check(rid_shares_in_range(shares, n, &from, &to) == 0.5 * 25 / 100,
+		  "a serial range within a model holds its part of the model's extent");
+	from = (rid_code) {1, 190};
+	to = (rid_code) {5, 7};
+	check(rid_shares_in_range(shares, n, &from, &to) == 0.5 * 10 / 100 + 0.25,
+		  "a range across models: the ends' parts and the models between");
+	from = (rid_code) {3, 0};
+	to = (rid_code) {5, 0};
+	check(rid_shares_in_range(shares, n, &from, &to) == 0, "a range between models holds nothing");
+	from = (rid_code) {5, 7};
+	to = (rid_code) {5, 8};
+	check(rid_shares_in_range(shares, n, &from, &to) == 0.25, "a model with one serial: all or nothing");
+}
+
+static void
+test_interpolation(void)
+{
+	rid_code	a = parse_ok("86000100000120260529000000100");
+	rid_code	b = parse_ok("86000100000120260529000000200");
+	rid_code	x = parse_ok("86000100000120260529000000150");
+	rid_code	far = parse_ok("86000100000220260529000000100");
+	rid_code	last = parse_ok("99999999999999999999999999999");
+	rid_code	next;
+
+	check(rid_fraction(&a, &b, &x) == 0.5, "a code halfway between two serials is at one half");
+	check(rid_fraction(&a, &b, &a) == 0 && rid_fraction(&a, &b, &b) == 1,
+		  "the bounds are at 0 and 1");
+	check(rid_fraction(&a, &b, &far) == 1 && rid_fraction(&x, &b, &a) == 0,
+		  "codes outside the bounds are clamped");
+	check(rid_fraction(&a, &a, &a) == 0.5, "equal bounds give one half");
+	/* a bucket spanning two models: the next model starts 10^17 serials on */
+	x = parse_ok("86000100000200000000000000000");
+	check(rid_fraction(&a, &far, &x) > 0.79 && rid_fraction(&a, &far, &x) < 0.80,
+		  "interpolation across models counts the serial space of each model");
+	check(rid_successor(&a, &next) && next.serial == a.serial + 1 && next.model_key == a.model_key,
+		  "the successor of a code is the next serial");
+	x = parse_ok("86000100000199999999999999999");
+	check(rid_successor(&x, &next) && next.serial == 0 && next.model_key == x.model_key + 1,
+		  "the successor of a model's last serial is the next model's first");
+	check(!rid_successor(&last, &next), "the largest code has no successor");
+}
+
 int
 main(void)
 {
@@ -392,5 +462,7 @@ main(void)
 	test_prefix();
 	test_decimal();
 	test_abbreviation();
+	test_interpolation();
+	test_model_shares();
 	return tap_finish();
 }
