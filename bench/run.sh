@@ -7,6 +7,8 @@
 #   bash bench/run.sh scan [robots] [rounds] [seconds]
 #                                               pgbench: scan() of a good code vs a bare SELECT
 #   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
+#   bash bench/run.sh estimates [makers] [serials]
+#                                               row estimates vs actual rows, PostgreSQL's and robotid's
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -86,6 +88,9 @@ case "$what" in
 		echo
 		echo "median tps ($robots robots, 2 clients): scan() $scan, bare indexed SELECT $bare," \
 			"ratio $(echo "$scan $bare" | awk '{printf "%.2f", $1 / $2}'); median of per-round ratios $paired"
+		;;
+	estimates)
+		psql -X -q -v makers="${2:-60}" -v serials="${3:-3400}" -f bench/estimates.sql
 		;;
 	issue)
 		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
