@@ -155,9 +155,10 @@ CREATE TABLE robot_registry.checkpoints (
 );
 COMMENT ON TABLE robot_registry.checkpoints IS 'roots of the whole log taken by checkpoint(); keep a copy outside the database';
 
--- A row per model that registrations and recall changes of that model
--- both update, so that they serialize: see "Concurrency" in the README.
--- It holds no information of its own and is not logged.
+-- A row per model that registrations of that model lock (shared) and
+-- recall changes and issue_codes() update, so that they serialize: see
+-- "Concurrency" in the README.  The counters are only what the updates
+-- write; the row holds no information of its own and is not logged.
 CREATE TABLE robot_registry.model_gates (
 	model_key text PRIMARY KEY REFERENCES robot_registry.models,
 	registrations bigint NOT NULL DEFAULT 0,
