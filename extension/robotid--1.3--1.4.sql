@@ -30,7 +30,7 @@ COMMENT ON FUNCTION robot_id_prefix_upper(text)
 -- serial range far more finely than histogram buckets do.  Columns get
 -- them at their next ANALYZE.
 CREATE FUNCTION robot_id_typanalyze(internal) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C STRICT;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION robot_id_typanalyze(internal)
 	IS 'ANALYZE of robot_id columns: standard statistics and model shares';
 ALTER TYPE robot_id SET (ANALYZE = robot_id_typanalyze);

@@ -155,8 +155,8 @@ CREATE TABLE robot_registry.checkpoints (
 );
 COMMENT ON TABLE robot_registry.checkpoints IS 'roots of the whole log taken by checkpoint(); keep a copy outside the database';
 
--- A row per model that registrations of that model lock (shared) and
--- recall changes and issue_codes() update, so that they serialize: see
+-- A row per model that registrations (once per transaction), recall
+-- changes and issue_codes() update, so that they serialize: see
 -- "Concurrency" in the README.  The counters are only what the updates
 -- write; the row holds no information of its own and is not logged.
 CREATE TABLE robot_registry.model_gates (

@@ -123,8 +123,8 @@ CREATE FUNCTION robot_registry.open_recalls_covering(id @extschema@.robot_id) RE
 
 -- As the registry, after each statement that registers robots: a robot
 -- registered while a recall covering it is open is held from the start.
--- Locking the model's gate row first serializes this against opening and
--- closing recalls of the model, which update it: at READ COMMITTED the statements below see
+-- Updating the model's gate row first serializes this against opening and
+-- closing recalls of the model: at READ COMMITTED the statements below see
 -- every such change that committed first, and none can commit until we
 -- do; at REPEATABLE READ and SERIALIZABLE a change we cannot see is a
 -- serialization failure (40001).
@@ -139,17 +139,16 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_recall_on_register' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
 	END IF;
-	-- Shared: registrations of a model never wait for one another, only
-	-- for a recall change, which updates the row.  A lock, not an update:
-	-- a transaction that registers a model's robots one by one would
-	-- otherwise leave a version of the row per registration, and each
-	-- look-up would walk them all.
-	INSERT INTO robot_registry.model_gates (model_key)
-	SELECT DISTINCT n.model_key FROM registered n ORDER BY n.model_key
-	ON CONFLICT (model_key) DO NOTHING;
-	PERFORM 1 FROM robot_registry.model_gates g
-	 WHERE g.model_key IN (SELECT n.model_key FROM registered n)
-	 ORDER BY g.model_key FOR SHARE;
+	-- Updated, not only locked: a recall change at REPEATABLE READ must
+	-- fail (40001) on a registration it cannot see.  Once per transaction:
+	-- a row this transaction already wrote is locked until it ends, and a
+	-- transaction that registers a model's robots one by one would
+	-- otherwise leave a version of the row per registration, each look-up
+	-- walking them all.
+	INSERT INTO robot_registry.model_gates AS g (model_key, registrations)
+	SELECT n.model_key, count(*) FROM registered n GROUP BY n.model_key ORDER BY n.model_key
+	ON CONFLICT (model_key) DO UPDATE SET registrations = g.registrations + excluded.registrations
+	WHERE g.xmin IS DISTINCT FROM pg_current_xact_id()::xid;
 
 	PERFORM robot_registry.act_as((SELECT min(n.changed_by) FROM registered n),
 	                              '{"reason": "registered while a recall is open"}');
