@@ -29,7 +29,9 @@ DECLARE
 	                         'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
 BEGIN
 	IF normal IS NULL OR normal !~ '^[a-z0-9][a-z0-9 ./_-]{0,63}$' THEN
-		RAISE EXCEPTION 'invalid defect category: %', coalesce('"' || category || '"', 'NULL')
+		-- the value as given, cut to 100 characters
+		RAISE EXCEPTION 'invalid defect category: %',
+			coalesce('"' || left(category, 100) || CASE WHEN length(category) > 100 THEN '...' ELSE '' END || '"', 'NULL')
 			USING ERRCODE = 'invalid_parameter_value',
 			      DETAIL = CASE WHEN normal = '' THEN 'The category is blank.'
 			                    WHEN length(normal) > 64 THEN format('It has %s characters; at most 64.', length(normal))
@@ -52,7 +54,8 @@ DECLARE
 	normal text := lower(btrim(severity));
 BEGIN
 	IF normal IS NULL OR normal NOT IN ('minor', 'major', 'critical') THEN
-		RAISE EXCEPTION 'unknown defect severity: %', coalesce('"' || severity || '"', 'NULL')
+		RAISE EXCEPTION 'unknown defect severity: %',
+			coalesce('"' || left(severity, 100) || CASE WHEN length(severity) > 100 THEN '...' ELSE '' END || '"', 'NULL')
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'The severities are minor, major (the default) and critical.';
 	END IF;

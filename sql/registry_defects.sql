@@ -59,11 +59,14 @@ SELECT c AS given, robot_registry.defect_category(c) AS category
 SELECT pg_temp.try(format('SELECT robot_registry.defect_category(%L)', c))
   FROM unnest(ARRAY['', '   ', '-knee', 'knee: actuator', 'überhitzung', repeat('a', 65), '*']) c;
 SELECT pg_temp.try('SELECT robot_registry.defect_category(NULL)');
+-- a long value is named by its first 100 characters
+SELECT pg_temp.try(format('SELECT robot_registry.defect_category(%L)', repeat('b', 99) || 'cd' || repeat('e', 100000)));
 SELECT length(robot_registry.defect_category(repeat('a', 64))) AS longest;
 -- severities
 SELECT robot_registry.defect_severity(s) FROM unnest(ARRAY['minor', ' MAJOR ', 'Critical']) s;
 SELECT pg_temp.try(format('SELECT robot_registry.defect_severity(%L)', s)) FROM unnest(ARRAY['urgent', '']) s;
 SELECT pg_temp.try('SELECT robot_registry.defect_severity(NULL)');
+SELECT pg_temp.try(format('SELECT robot_registry.defect_severity(%L)', repeat('x', 101)));
 
 -- the default threshold: 3 robots in 90 days
 SELECT category, min_robots, window_days FROM robot_registry.defect_thresholds;
