@@ -15,6 +15,7 @@ PGFILEDESC = "robotid - robot identity codes"
 REGRESS = robot_id_io robot_id_ops robot_id_index robot_id_estimates lifecycle market_guard upgrade registry
 REGRESS += registry_scan
 REGRESS += registry_issue
+REGRESS += registry_defects
 # tests of what a newer server adds: soft input errors (16), COPY's
 # ON_ERROR (17)
 REGRESS_V16 = robot_id_soft_errors
@@ -24,6 +25,7 @@ ISOLATION = market_race refurbish_race move_race registry_race guard_privilege g
 ISOLATION += registry_register_recall_race registry_register_close_race registry_move_race \
 	registry_move_recall_race registry_move_close_race registry_remedy_close_race
 ISOLATION += registry_issue_race
+ISOLATION += registry_defect_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -145,6 +145,44 @@ SELECT count(*) AS problems FROM robot_registry.verify();
 COMMIT;
 
 \echo
+\echo '== Defects that force recalls: a defect becomes common and someone owes a recall'
+-- an operator and a service provider report the same defect on three
+-- robots of one model: the default threshold (3 robots in 90 days) is
+-- crossed, and the regulator sees who owes a recall until one answers it
+CREATE ROLE demo_operator;
+CREATE ROLE demo_service;
+CREATE ROLE demo_regulator;
+INSERT INTO robot_registry.actors VALUES
+	('demo_operator', 'operator', NULL), ('demo_service', 'service_provider', NULL), ('demo_regulator', 'regulator', NULL);
+SELECT '860004000001' AS defect_model \gset
+SELECT category, min_robots, window_days FROM robot_registry.defect_thresholds;
+SET ROLE demo_operator;
+SELECT robot_id, category, severity, reported_by
+  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'deployed' ORDER BY id LIMIT 2) r,
+       robot_registry.report_defect(r.id, 'Knee Actuator ', 'the knee overheats after an hour of walking');
+SET ROLE demo_service;
+SELECT robot_id, category, severity, reported_by
+  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'maintenance' ORDER BY id LIMIT 1) r,
+       robot_registry.report_defect(r.id, 'knee actuator', 'actuator casing scorched', 'critical');
+\echo '-- the service provider sees its own report only'
+SELECT count(*) AS reports_it_sees FROM robot_registry.defect_reports;
+SET ROLE demo_regulator;
+\echo '-- the regulator: a common defect, and the recall it is owed'
+SELECT model_key, model, category, robots, worst_severity, first_report::date, latest_report::date, crossed_at::date, covered
+  FROM robot_registry.common_defects;
+SELECT manufacturer, model_key, category, robots, owed_since::date, days_owed FROM robot_registry.recall_obligations;
+\echo '-- the regulator opens a recall that names the category: it answers the obligation'
+SELECT robot_registry.open_recall(:'defect_model', 'knee actuator overheating', defect_category => 'knee actuator') AS defect_recall \gset
+SELECT model_key, category, covering_recalls, covered FROM robot_registry.common_defects;
+SELECT count(*) AS obligations_left FROM robot_registry.recall_obligations;
+RESET ROLE;
+\echo '-- a scan of an affected robot names the category the recall answers'
+SELECT robot_registry.scan(id::text) -> 'recalls' AS recalls
+  FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'deployed' ORDER BY id LIMIT 1;
+DELETE FROM robot_registry.actors WHERE role_name IN ('demo_operator', 'demo_service', 'demo_regulator');
+DROP ROLE demo_operator, demo_service, demo_regulator;
+
+\echo
 \echo '== The public scan: any login role, mapped or not, checks a code'
 -- a role with no mapping, like a web front end's: it may read no registry
 -- table, yet scan() answers it; the scanners say where they are, so the

@@ -96,13 +96,17 @@ CREATE FUNCTION robot_registry.actor_privileges() RETURNS trigger
 DECLARE
 	grants constant text[] := ARRAY[
 		'SELECT ON robot_registry.robots, robot_registry.events, robot_registry.market_events,
-		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans',
+		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans,
+		           robot_registry.defect_reports, robot_registry.defect_crossings',
 		'INSERT (id, state, refurbished_from, owner_name, location) ON robot_registry.robots',
 		'UPDATE (state, owner_name, location) ON robot_registry.robots',
 		'INSERT (robot_id, kind, party, detail) ON robot_registry.market_events',
-		'INSERT (model_key, serial_from, serial_to, reason) ON robot_registry.recalls',
+		'INSERT (model_key, serial_from, serial_to, reason, defect_category) ON robot_registry.recalls',
 		'UPDATE (closed_at) ON robot_registry.recalls',
 		'UPDATE (remedied_at) ON robot_registry.recall_robots',
+		-- reports and thresholds: who may is decided by their policies (65_defects.sql)
+		'INSERT (robot_id, category, description, severity) ON robot_registry.defect_reports',
+		'SELECT, INSERT (category, min_robots, window_days), UPDATE (min_robots, window_days) ON robot_registry.defect_thresholds',
 		-- issue_codes() takes its model's gate as the caller (84_issuance.sql)
 		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
 	g text;

@@ -98,18 +98,22 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.relocate(@extschema@.robot_id, text, jsonb)
 	IS 'record where a robot is now, as an event in its log';
 
+-- defect_category names the defect category the recall answers (see
+-- 65_defects.sql); NULL answers none.
 CREATE FUNCTION robot_registry.open_recall(model_key text, reason text,
-	serial_from text DEFAULT '00000000000000000', serial_to text DEFAULT '99999999999999999')
+	serial_from text DEFAULT '00000000000000000', serial_to text DEFAULT '99999999999999999',
+	defect_category text DEFAULT NULL)
 	RETURNS bigint
 	LANGUAGE sql
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-		INSERT INTO robot_registry.recalls (model_key, reason, serial_from, serial_to)
-		VALUES (open_recall.model_key, open_recall.reason, open_recall.serial_from, open_recall.serial_to)
+		INSERT INTO robot_registry.recalls (model_key, reason, serial_from, serial_to, defect_category)
+		VALUES (open_recall.model_key, open_recall.reason, open_recall.serial_from, open_recall.serial_to,
+		        open_recall.defect_category)
 		RETURNING recall_id
 	$fn$;
-COMMENT ON FUNCTION robot_registry.open_recall(text, text, text, text)
-	IS 'open a recall for a model key, optionally a range of serials; flags every robot it covers';
+COMMENT ON FUNCTION robot_registry.open_recall(text, text, text, text, text)
+	IS 'open a recall for a model key, optionally a range of serials and the defect category it answers; flags every robot it covers';
 
 CREATE FUNCTION robot_registry.remedy(id @extschema@.robot_id, detail jsonb DEFAULT '{}')
 	RETURNS robot_registry.robots
@@ -188,6 +192,7 @@ CREATE FUNCTION robot_registry.passport(id @extschema@.robot_id) RETURNS jsonb
 				'recalled', r.recalled,
 				'open_recalls', coalesce((
 					SELECT jsonb_agg(jsonb_build_object('recall_id', c.recall_id, 'reason', c.reason,
+					                                    'defect_category', c.defect_category,
 					                                    'remedied', rr.remedied_at IS NOT NULL)
 					                 ORDER BY c.recall_id)
 					  FROM robot_registry.recall_robots rr JOIN robot_registry.recalls c USING (recall_id)

@@ -76,10 +76,11 @@ BEGIN
 		           -- an array, not jsonb_agg(): no aggregate to set up in every scan
 		           'recalls', CASE WHEN r.id IS NULL THEN '[]'::jsonb ELSE to_jsonb(ARRAY(
 		               SELECT jsonb_build_object('recall_id', c.recall_id, 'reason', c.reason,
+		                                         'defect_category', c.defect_category,
 		                                         'remedied', rr.remedied_at IS NOT NULL)
 		                 FROM robot_registry.recall_robots rr
 		                 -- from this robot's rows to their recalls, never the other way
-		                 CROSS JOIN LATERAL (SELECT c.recall_id, c.reason FROM robot_registry.recalls c
+		                 CROSS JOIN LATERAL (SELECT c.recall_id, c.reason, c.defect_category FROM robot_registry.recalls c
 		                                      WHERE c.recall_id = rr.recall_id AND c.closed_at IS NULL OFFSET 0) c
 		                WHERE rr.robot_id OPERATOR(@extschema@.=) r.id
 		                ORDER BY c.recall_id)) END,

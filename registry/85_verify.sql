@@ -86,6 +86,9 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			UNION ALL SELECT 'actor_moves', to_jsonb(t) FROM robot_registry.actor_moves t
 			UNION ALL SELECT 'recalls', to_jsonb(t) FROM robot_registry.recalls t
 			UNION ALL SELECT 'recall_robots', to_jsonb(t) FROM robot_registry.recall_robots t
+			UNION ALL SELECT 'defect_reports', to_jsonb(t) FROM robot_registry.defect_reports t
+			UNION ALL SELECT 'defect_thresholds', to_jsonb(t) FROM robot_registry.defect_thresholds t
+			UNION ALL SELECT 'defect_crossings', to_jsonb(t) FROM robot_registry.defect_crossings t
 		), rows_now AS (
 			SELECT g.subject, robot_registry.ledger_key(g.subject, g.row_data) AS subject_key, g.row_data
 			  FROM ledgered g

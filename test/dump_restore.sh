@@ -17,7 +17,7 @@ dropdb --if-exists robotid_dump_target 2>/dev/null
 
 createdb robotid_dump_source
 populate_registry robotid_dump_source
-ok $? "a populated registry (3000 robots, an actor's moves)"
+ok $? "a populated registry (3000 robots, an actor's moves and defect reports)"
 
 pg_dump -Fc -f "$work/registry.dump" robotid_dump_source
 ok $? "pg_dump"

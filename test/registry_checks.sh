@@ -13,6 +13,7 @@ q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # Every table of the registry, with a digest of its rows that does not
 # depend on their physical order.
 REGISTRY_TABLES="manufacturers models actors actor_moves robots recalls recall_robots events market_events ledger checkpoints"
+REGISTRY_TABLES+=" defect_reports defect_thresholds defect_crossings"
 table_digest() {
 	q "$1" "SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))
 	          FROM robot_registry.$2 t"
@@ -42,8 +43,9 @@ check_verified() {
 	ok $? "no rule breaks after the restore"
 }
 
-# The populated registry both tests dump: 3000 robots, and moves made by a
-# mapped actor, so that actor_moves and the actor column have content.
+# The populated registry both tests dump: 3000 robots, and moves and defect
+# reports made by a mapped actor, so that actor_moves, the actor column and
+# the defect tables have content.
 populate_registry() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION robotid;
@@ -55,6 +57,9 @@ INSERT INTO robot_registry.actors VALUES ('dump_robotid_operator', 'operator', N
 SET ROLE dump_robotid_operator;
 SELECT robot_registry.transition(id, 'maintenance', '{"reason": "before the dump"}')
   FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 5;
+-- three robots of one model report a defect: it becomes common
+SELECT robot_registry.report_defect(id, 'knee actuator', 'overheats')
+  FROM robot_registry.robots WHERE model_key = (SELECT min(model_key) FROM robot_registry.robots) ORDER BY id LIMIT 3;
 RESET ROLE;
 SELECT * FROM robot_registry.checkpoint();
 SQL

@@ -1,13 +1,15 @@
 -- As the superuser: what the owner can do is detected; planted operators
 -- do not run; every SECURITY DEFINER routine is on the allowlist.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 -- the allowlist of routines that run with the owner's rights; PUBLIC
 -- executes none of them but scan(), whose arguments are text and jsonb
 SELECT results_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef ORDER BY 1$$,
-                  ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()', 'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
+                  ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()',
+                        'robot_registry.defect_reports_filed()', 'robot_registry.defect_thresholds_changed()',
+                        'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
                         'robot_registry.log_market_event()', 'robot_registry.log_robot()', 'robot_registry.recall_closed()',
                         'robot_registry.recall_opened()', 'robot_registry.robot_remedied()',
                         'robot_registry.scan(text,jsonb)', 'robot_registry.verify_checkpoint(bigint,text)'],
@@ -132,7 +134,9 @@ SELECT is(pg_temp.seen_by(t), w, d) FROM (VALUES
 	    WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$,
 	 'fields shifted across a separator', 'verify,checkpoint'),
 	($$UPDATE robot_registry.events SET at = 'infinity' WHERE event_id = (SELECT min(event_id) FROM robot_registry.events)$$,
-	 'an event dated infinity', 'verify,checkpoint')
+	 'an event dated infinity', 'verify,checkpoint'),
+	($$DELETE FROM robot_registry.defect_reports WHERE reported_by = 'attack_maker2'$$, 'a defect report deleted', 'verify,checkpoint'),
+	($$DELETE FROM robot_registry.defect_crossings$$, 'a recall obligation deleted', 'verify,checkpoint')
 ) AS t(t, d, w);
 SET session_replication_role = origin;
 SELECT lives_ok($$SELECT * FROM robot_registry.rule_breaks$$, 'rule_breaks never fails');

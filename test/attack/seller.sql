@@ -1,6 +1,6 @@
 -- As attack_seller: one sale per move, the owner only with a sale.
 BEGIN;
-SELECT plan(7);
+SELECT plan(10);
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000002', 'sold', '{"owner": "Buyer B"}')$$,
                  '23514', 'robot 86000100000120260101000000002 is already sold', 'a sold robot is not sold again');
 SELECT throws_ok($$UPDATE robot_registry.robots SET owner_name = 'Buyer B' WHERE id = '86000100000120260101000000002'$$,
@@ -18,5 +18,11 @@ SELECT throws_ok($$SELECT robot_registry.transition('860001000001202601010000000
 SELECT is((SELECT detail -> 'changed' ->> 'owner' FROM robot_registry.events
             WHERE robot_id = '86000100000120260101000000002' AND kind = 'moved' AND to_state = 'sold'),
           'Buyer A', 'a sale''s new owner is in the history');
+SELECT throws_ok($$SELECT robot_registry.report_defect('86000100000120260101000000001', 'knee actuator', 'x')$$,
+                 '42501', 'a seller may not report defects', 'a seller reports no defect');
+SELECT throws_ok($$INSERT INTO robot_registry.defect_reports (robot_id, category, description) VALUES ('86000100000120260101000000001', 'knee actuator', 'x')$$,
+                 '42501', NULL, 'nor writes one directly');
+SELECT is((SELECT count(*)::int FROM robot_registry.defect_reports) + (SELECT count(*)::int FROM robot_registry.common_defects), 0,
+          'a seller sees no report and no common defect');
 SELECT * FROM finish();
 ROLLBACK;

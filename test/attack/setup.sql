@@ -61,6 +61,19 @@ SELECT robot_registry.act_as('attack_regulator', NULL);
 SELECT robot_registry.open_recall('860001000001', 'knee joint', '20260101000000003', '20260101000000003');
 SELECT robot_registry.act_as(NULL, NULL);
 COMMIT;
+-- defects: two robots of maker 1's model reported by the operator, a third
+-- by maker 1 (the default threshold, 3 robots in 90 days, is crossed);
+-- maker 2 reports its own robot
+BEGIN;
+SELECT robot_registry.act_as('attack_operator', NULL);
+SELECT robot_registry.report_defect(id, 'knee actuator', 'overheats')
+  FROM unnest(ARRAY['86000100000120260101000000001', '86000100000120260101000000002']::robot_id[]) id;
+SELECT robot_registry.act_as('attack_maker1', NULL);
+SELECT robot_registry.report_defect('86000100000120260101000000003', 'knee actuator', 'overheats at the factory');
+SELECT robot_registry.act_as('attack_maker2', NULL);
+SELECT robot_registry.report_defect('86000200000120260101000000001', 'wheel bearing', 'noisy', 'minor');
+SELECT robot_registry.act_as(NULL, NULL);
+COMMIT;
 -- errors as a driver sees them, for comparing two answers
 CREATE FUNCTION public.attack_error(sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE state text; msg text; det text;

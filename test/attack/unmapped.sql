@@ -1,6 +1,6 @@
 -- As attack_nobody, a LOGIN role with no mapping: no way in.
 BEGIN;
-SELECT plan(50);
+SELECT plan(62);
 
 -- 1. privilege escalation through the registry's definer trigger functions:
 -- a type of the caller's, with casts to robot_id that would run as the
@@ -19,7 +19,7 @@ CREATE TABLE public.evil_table (LIKE evil_temp);
 SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION robot_registry.%s()', t, f),
                  '42501', NULL, format('no trigger of %s() on %s', f, t))
   FROM unnest(ARRAY['log_robot', 'recall_opened', 'recall_closed', 'robot_remedied', 'log_market_event',
-                    'ledger_record']) f,
+                    'ledger_record', 'defect_reports_filed', 'defect_thresholds_changed']) f,
        unnest(ARRAY['evil_temp', 'public.evil_table']) t;
 -- an implicit cast, and the registry's own tables
 CREATE TYPE public.evil_code2 AS ENUM ('86000100000120260101000000001');
@@ -71,7 +71,8 @@ SELECT is(public.attack_error($$INSERT INTO robot_registry.market_events (robot_
 SELECT throws_ok($$SELECT robot_registry.passport('86000100000120260101000000001')$$, '42501', NULL, 'no passport');
 SELECT throws_ok(format('SELECT count(*) FROM robot_registry.%I', t), '42501', NULL, format('may not read %s', t))
   FROM unnest(ARRAY['robots', 'events', 'market_events', 'recalls', 'recall_robots', 'ledger',
-                    'checkpoints', 'model_gates', 'scans']) t;
+                    'checkpoints', 'model_gates', 'scans', 'defect_reports', 'defect_thresholds', 'defect_crossings',
+                    'defect_gates']) t;
 -- nor learn them from the planner: the estimate needs the table
 SELECT throws_ok($$EXPLAIN SELECT * FROM robot_registry.robots WHERE model_key = '860001000001'$$, '42501', NULL,
                  'no estimates of the fleet');
@@ -99,7 +100,13 @@ SELECT robot_registry.scan(' 86-0001-000001-20260101000000003 ', '{"scanner": "a
 RESET search_path;
 SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), 'no escalation through scan()');
 SELECT throws_ok(format('SELECT count(*) FROM robot_registry.%I', v), '42501', NULL, format('may not read %s', v))
-  FROM unnest(ARRAY['scan_alerts', 'suspected_clones']) v;
+  FROM unnest(ARRAY['scan_alerts', 'suspected_clones', 'common_defects', 'recall_obligations']) v;
+
+-- 6. defects: no report, no threshold, nothing read
+SELECT throws_ok($$SELECT robot_registry.report_defect('86000100000120260101000000001', 'knee actuator', 'x')$$, '42501',
+                 'role attack_nobody is not a registry actor', 'an unmapped role reports no defect');
+SELECT throws_ok($$INSERT INTO robot_registry.defect_thresholds (category, min_robots, window_days) VALUES ('knee actuator', 1000, 1)$$,
+                 '42501', NULL, 'an unmapped role sets no threshold');
 
 SELECT * FROM finish();
 ROLLBACK;

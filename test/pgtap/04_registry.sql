@@ -2,19 +2,23 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(45);
+SELECT plan(51);
 
 SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registry');
 SELECT robot_registry_install();
 SELECT has_schema('robot_registry');
 SELECT tables_are('robot_registry', ARRAY['manufacturers', 'models', 'actors', 'actor_moves', 'robots',
-	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates', 'scans']);
+	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates', 'scans',
+	'defect_reports', 'defect_thresholds', 'defect_crossings', 'defect_gates']);
 SELECT views_are('robot_registry', ARRAY['fleet_by_manufacturer', 'fleet_by_model', 'open_recalls',
-	'rule_breaks', 'time_in_state', 'scan_alerts', 'suspected_clones']);
+	'rule_breaks', 'time_in_state', 'scan_alerts', 'suspected_clones', 'common_defects', 'recall_obligations']);
 SELECT has_function('robot_registry', 'register_robot', ARRAY['robot_id', 'text', 'text', 'robot_id', 'jsonb']);
 SELECT has_function('robot_registry', 'transition', ARRAY['robot_id', 'robot_state', 'jsonb']);
-SELECT has_function('robot_registry', 'open_recall', ARRAY['text', 'text', 'text', 'text']);
+SELECT has_function('robot_registry', 'open_recall', ARRAY['text', 'text', 'text', 'text', 'text']);
 SELECT has_function('robot_registry', 'remedy', ARRAY['robot_id', 'jsonb']);
+SELECT has_function('robot_registry', 'report_defect', ARRAY['robot_id', 'text', 'text', 'text']);
+SELECT results_eq($$SELECT category, min_robots, window_days FROM robot_registry.defect_thresholds$$,
+	$$VALUES ('*'::text, 3, 90)$$, 'the default defect threshold: 3 robots in 90 days');
 SELECT has_function('robot_registry', 'close_recall', ARRAY['bigint']);
 SELECT has_function('robot_registry', 'passport', ARRAY['robot_id']);
 SELECT has_function('robot_registry', 'verify', ARRAY['robot_id']);
@@ -94,6 +98,20 @@ RESET ROLE;
 SET ROLE tap_robotid_maker;
 SELECT is((robot_registry.remedy('86000100000120260101000000002')).recalled, false,
 	'the manufacturer remedies a robot at the factory');
+RESET ROLE;
+
+-- defect reports
+SET ROLE tap_robotid_seller;
+SELECT throws_ok($$SELECT robot_registry.report_defect('86000100000120260101000000001', 'knee', 'hot')$$, '42501',
+	'a seller may not report defects', 'a seller reports no defect');
+RESET ROLE;
+SET ROLE tap_robotid_service;
+SELECT throws_ok($$SELECT robot_registry.report_defect('86000100000120260101000000001', 'knee', 'hot', 'urgent')$$, '22023',
+	'unknown defect severity: "urgent"', 'an unknown severity is refused');
+SELECT throws_ok($$SELECT robot_registry.report_defect('86000100000120260101000000077', 'knee', 'hot')$$, 'P0002',
+	'robot 86000100000120260101000000077 is not registered, or not visible to you', 'an unregistered robot is refused');
+SELECT is((robot_registry.report_defect('86000100000120260101000000001', ' Knee ', 'hot')).category, 'knee',
+	'a service provider reports a defect, its category normalised');
 RESET ROLE;
 
 -- the passport and the log
