@@ -43,12 +43,22 @@ include $(PGXS)
 # object behind
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
-# the registry's DDL is kept readable in registry/ and wrapped into the
-# update script that defines robot_registry_install()
-REGISTRY_SQL = $(sort $(wildcard $(srcdir)/registry/[0-9]*.sql))
+# the registry's SQL is kept readable in registry/ and wrapped into the
+# update script that defines robot_registry_install() and
+# robot_registry_upgrade(), one EXECUTE per file.  Data files create and
+# fill tables and run at install only (an upgrade changes the tables in
+# place with registry/upgrade/A--B.sql); every other numbered file is code,
+# run at install and again by every upgrade.
+REGISTRY_SQL = $(sort $(wildcard registry/[0-9]*.sql))
+REGISTRY_DATA = registry/10_tables.sql registry/35_moves.sql
+REGISTRY_CODE = $(filter-out $(REGISTRY_DATA),$(REGISTRY_SQL))
+REGISTRY_STEPS = $(sort $(wildcard registry/upgrade/*--*.sql))
+REGISTRY_DEMO = registry/demo/generate_demo.sql
 
-extension/robotid--1.2--1.3.sql: registry/install_head.sql $(REGISTRY_SQL) registry/install_tail.sql
-	cat $^ > $@
+extension/robotid--1.2--1.3.sql: scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
+		$(REGISTRY_SQL) $(REGISTRY_STEPS) $(REGISTRY_DEMO)
+	bash scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
+		"$(REGISTRY_DATA)" "$(REGISTRY_CODE)" "$(REGISTRY_STEPS)" "$(REGISTRY_DEMO)" > $@
 
 CLANG ?= clang
 FUZZ_SECONDS ?= 60
