@@ -25,7 +25,7 @@ ISOLATION += registry_issue_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src
-EXTRA_CLEAN = build extension/robotid--1.2--1.3.sql
+EXTRA_CLEAN = build extension/robotid--1.2--1.3.sql extension/robotid--1.2--1.3.sql.tmp
 
 PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version | sed 's/^[^0-9]*\([0-9]*\).*/\1/')
@@ -58,7 +58,7 @@ REGISTRY_DEMO = registry/demo/generate_demo.sql
 extension/robotid--1.2--1.3.sql: scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
 		$(REGISTRY_SQL) $(REGISTRY_STEPS) $(REGISTRY_DEMO)
 	bash scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
-		"$(REGISTRY_DATA)" "$(REGISTRY_CODE)" "$(REGISTRY_STEPS)" "$(REGISTRY_DEMO)" > $@
+		"$(REGISTRY_DATA)" "$(REGISTRY_CODE)" "$(REGISTRY_STEPS)" "$(REGISTRY_DEMO)" > $@.tmp && mv $@.tmp $@
 
 CLANG ?= clang
 FUZZ_SECONDS ?= 60

@@ -29,6 +29,16 @@ list() {
 
 all=($(printf '%s\n' "${data[@]}" "${code[@]}" | sort))
 
+# Code files run again at every upgrade: one that creates a table, an
+# index, a sequence or a type, or inserts rows (a statement at the start
+# of a line; function bodies are indented), would fail there.
+for f in "${code[@]}"; do
+	if grep -nEi '^(CREATE[[:space:]]+(UNIQUE[[:space:]]+)?(TABLE|INDEX|SEQUENCE|TYPE)|INSERT[[:space:]]+INTO)' "$f" >&2; then
+		echo "$f: tables, indexes, sequences, types and seed rows go in a data file (REGISTRY_DATA in the Makefile, such as registry/10_tables.sql) and, for a registry that already exists, in a step registry/upgrade/A--B.sql; code files are run again by every upgrade" >&2
+		exit 1
+	fi
+done
+
 cat "$head"
 cat <<'SQL'
 -- The registry's SQL, one file per EXECUTE, so that an error names its
