@@ -60,6 +60,8 @@ DECLARE
 	g text;
 	o record;
 	problems text;
+	message text;
+	detail text;
 	upto bigint;
 	root text;
 BEGIN
@@ -113,7 +115,9 @@ BEGIN
 		EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', o.rel);
 	END LOOP;
 
-	-- the old code
+	-- the old code.  A user's object that depends on a registry view or
+	-- routine stops the upgrade: CASCADE would drop it silently.
+	BEGIN
 	FOR o IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
 	          WHERE c.relnamespace = 'robot_registry'::regnamespace LOOP
 		EXECUTE format('DROP POLICY %I ON %s', o.polname, o.rel);
@@ -132,6 +136,13 @@ BEGIN
 	          ORDER BY p.oid DESC LOOP
 		EXECUTE format('DROP ROUTINE %s', o.routine);
 	END LOOP;
+	EXCEPTION WHEN dependent_objects_still_exist THEN
+		GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+		RAISE EXCEPTION '%', message
+			USING ERRCODE = 'dependent_objects_still_exist', DETAIL = detail,
+			      HINT = 'The upgrade replaces every view, routine, trigger and policy in schema robot_registry: '
+			             'drop the objects that depend on them and create them again after the upgrade.';
+	END;
 
 	-- the tables, step by step
 	v := found_version;

@@ -14,7 +14,7 @@ source "$(dirname "$0")/registry_checks.sh"
 db=robotid_upgrade_source
 fresh=robotid_upgrade_fresh
 work=$(mktemp -d /tmp/robotid-upgrade.XXXXXX)
-dbs="$db $fresh robotid_upgrade_broken robotid_upgrade_none robotid_upgrade_restored"
+dbs="$db $fresh robotid_upgrade_broken robotid_upgrade_none robotid_upgrade_restored robotid_upgrade_dependent"
 ROLES="upgrade_robotid_maker upgrade_robotid_operator upgrade_robotid_seller upgrade_robotid_service"
 cleanup() {
 	local d r
@@ -248,5 +248,19 @@ robot=$(q robotid_upgrade_broken "SELECT robot_id FROM robot_registry.events WHE
 case "$broken" in *"ERROR:  55000: the registry does not verify"*"robot $robot: hash does not match the event: it was altered"*) r=0 ;; *) r=1 ;; esac
 [ "$r" = 0 ] && [ -z "$(q robotid_upgrade_broken "SELECT to_regclass('robot_registry.ledger')")" ]
 ok $? "a 1.2 registry with an altered event is refused (55000), naming the robot, and left as it was" || echo "$broken"
+
+# a user's view over a registry view stops the upgrade, which says why
+createdb robotid_upgrade_dependent
+psql -X -q -v ON_ERROR_STOP=1 -d robotid_upgrade_dependent >/dev/null 2>&1 <<'SQL'
+CREATE EXTENSION robotid VERSION '1.2';
+SELECT robot_registry_install();
+CREATE VIEW public.my_recalls AS SELECT recall_id FROM robot_registry.open_recalls;
+ALTER EXTENSION robotid UPDATE;
+SQL
+dependent=$(psql -X -q -At -v VERBOSITY=verbose -d robotid_upgrade_dependent -c "SELECT robot_registry_upgrade()" 2>&1)
+case "$dependent" in *"ERROR:  2BP01: cannot drop view robot_registry.open_recalls"*"view public.my_recalls depends on"*"create them again after the upgrade"*) r=0 ;; *) r=1 ;; esac
+[ "$r" = 0 ] && q robotid_upgrade_dependent "DROP VIEW public.my_recalls" >/dev/null &&
+	[ "$(q robotid_upgrade_dependent "SELECT robot_registry_upgrade()" 2>/dev/null)" = 1.3 ]
+ok $? "a user's view over a registry view stops the upgrade (2BP01) with what to do; without it the upgrade runs" || echo "$dependent"
 
 finish_tap
