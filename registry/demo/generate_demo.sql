@@ -136,11 +136,12 @@ BEGIN
 	   AND hashtext(r.id::text) % 50 = 0
 	ON CONFLICT DO NOTHING;
 
-	-- recalls on this call's first three models that have robots: a whole
+	-- recalls on the first model of this call's first three makers (of its
+	-- first models when it has fewer makers) that have robots: a whole
 	-- model, a range of serials, and one already closed
 	recall_models := ARRAY(SELECT d.model_key FROM demo_models d
 	                        WHERE EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.model_key = d.model_key)
-	                        ORDER BY d.model_key LIMIT 3);
+	                        ORDER BY right(d.model_key, 6), d.model_key LIMIT 3);
 	IF cardinality(recall_models) >= 1 THEN
 		recall := robot_registry.open_recall(recall_models[1], 'actuator overheating in the left knee joint');
 	END IF;
