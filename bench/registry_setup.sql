@@ -5,6 +5,7 @@
 \set ON_ERROR_STOP on
 CREATE EXTENSION IF NOT EXISTS robotid;
 SELECT robot_registry_install();
+SELECT robot_registry_install_demo();
 CALL robot_registry.generate_demo(:robots);
 VACUUM ANALYZE;
 

@@ -13,6 +13,7 @@ CREATE EXTENSION robotid;
 \echo
 \echo '== Installing the reference registry (schema robot_registry)'
 SELECT robot_registry_install();
+SELECT robot_registry_install_demo();   -- the synthetic data generator, not part of a production registry
 
 \echo
 \echo '== Loading a synthetic national registry'

@@ -4,7 +4,9 @@
 -- @extschema@ is the extension's schema.  Objects made here are ordinary
 -- objects, not members of the extension: see the README for why.
 --
--- 10: tables.
+-- 10: tables: the data, created here at install only.  An upgrade
+-- changes them in place (registry/upgrade/A--B.sql), so a column a release
+-- adds goes at the end of its table, where ALTER TABLE ADD COLUMN puts it.
 
 CREATE SCHEMA robot_registry;
 COMMENT ON SCHEMA robot_registry IS 'reference robot identity registry (robotid)';
@@ -71,10 +73,10 @@ CREATE TABLE robot_registry.recalls (
 	serial_to text NOT NULL DEFAULT '99999999999999999' CHECK (serial_to ~ '^[0-9]{17}$'),
 	reason text NOT NULL,
 	opened_by name NOT NULL DEFAULT current_user,
-	opener_kind robot_registry.actor_kind,
 	opened_at timestamptz NOT NULL DEFAULT now(),
 	closed_at timestamptz,
 	closed_by name,
+	opener_kind robot_registry.actor_kind,
 	CHECK (serial_from <= serial_to)
 );
 CREATE INDEX recalls_open ON robot_registry.recalls (model_key) WHERE closed_at IS NULL;
@@ -108,11 +110,16 @@ CREATE TABLE robot_registry.events (
 	detail jsonb NOT NULL DEFAULT '{}',
 	actor name NOT NULL,
 	at timestamptz NOT NULL DEFAULT clock_timestamp(),
-	row_hash bytea NOT NULL,		-- the robot's row after the event
 	prev_hash bytea,
-	hash bytea NOT NULL
+	hash bytea NOT NULL,
+	row_hash bytea				-- the robot's row after the event
 );
 ALTER SEQUENCE robot_registry.log_sequence OWNED BY robot_registry.events.event_id;
+-- Events a 1.2 registry logged before its upgrade have no row hash, and
+-- were hashed by the 1.2 formula (verify() checks them by it); every event
+-- since has one.  NOT VALID: the constraint holds for every new row, not
+-- for the rows an upgrade found.
+ALTER TABLE robot_registry.events ADD CONSTRAINT events_row_hash_recorded CHECK (row_hash IS NOT NULL) NOT VALID;
 CREATE INDEX events_robot ON robot_registry.events (robot_id, event_id);
 COMMENT ON TABLE robot_registry.events IS 'append-only log of every change to every robot, hash-chained per robot';
 
@@ -136,7 +143,8 @@ CREATE TABLE robot_registry.ledger (
 	entry_id bigint PRIMARY KEY DEFAULT nextval('robot_registry.log_sequence'),
 	subject text NOT NULL,			-- the table
 	subject_key text NOT NULL,		-- its primary key, as text
-	op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+	-- 'upgrade': the row as an upgrade found it, when it had no entry yet
+	op text NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'upgrade')),
 	row_data jsonb NOT NULL,
 	actor name NOT NULL,
 	at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -165,3 +173,20 @@ CREATE TABLE robot_registry.model_gates (
 	recall_changes bigint NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE robot_registry.model_gates IS 'serializes registrations against recall changes, per model';
+
+-- Scans are observations made by the public, not registry state: they are
+-- not in the hash-chained log or the ledger, and verify() ignores them.
+CREATE TABLE robot_registry.scans (
+	scan_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	code text NOT NULL,			-- canonical 29 digits, or the first 64 characters as scanned when malformed
+	manufacturer_key text,		-- whose code it claims to be; NULL when malformed
+	outcome text NOT NULL CHECK (outcome IN ('allowed', 'unregistered', 'scrapped', 'recalled', 'malformed')),
+	context jsonb NOT NULL,
+	scanner text,				-- context ->> 'scanner', at most 200 characters
+	place text,					-- context ->> 'place', at most 200 characters
+	scanned_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	scanned_by name NOT NULL DEFAULT session_user
+);
+CREATE INDEX scans_code ON robot_registry.scans (code, scanned_at);
+CREATE INDEX scans_alerts ON robot_registry.scans (scanned_at) WHERE outcome IN ('unregistered', 'scrapped', 'recalled');
+COMMENT ON TABLE robot_registry.scans IS 'scans that carried a context: where and when a code was seen, and what scan() answered';

@@ -87,14 +87,15 @@ REVOKE ALL ON robot_registry.checkpoints, robot_registry.model_gates FROM PUBLIC
 ALTER TABLE robot_registry.checkpoints ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.model_gates ENABLE ROW LEVEL SECURITY;
 
--- As the registry: a role gets the actors' privileges when it is mapped,
--- and loses them when its mapping goes.  The role name is quoted.
-CREATE FUNCTION robot_registry.actor_privileges() RETURNS trigger
-	LANGUAGE plpgsql SECURITY DEFINER
+-- The privileges every mapped role holds, as GRANT clauses: given by
+-- actor_privileges() as a role is mapped, and by robot_registry_upgrade()
+-- to the roles an older registry had mapped.
+CREATE FUNCTION robot_registry.actor_grants() RETURNS text[]
+	LANGUAGE plpgsql IMMUTABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
-DECLARE
-	grants constant text[] := ARRAY[
+BEGIN
+	RETURN ARRAY[
 		'SELECT ON robot_registry.robots, robot_registry.events, robot_registry.market_events,
 		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans,
 		           robot_registry.defect_reports, robot_registry.defect_crossings',
@@ -109,6 +110,18 @@ DECLARE
 		'SELECT, INSERT (category, min_robots, window_days), UPDATE (min_robots, window_days) ON robot_registry.defect_thresholds',
 		-- issue_codes() takes its model's gate as the caller (84_issuance.sql)
 		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.actor_grants() FROM PUBLIC;
+
+-- As the registry: a role gets the actors' privileges when it is mapped,
+-- and loses them when its mapping goes.  The role name is quoted.
+CREATE FUNCTION robot_registry.actor_privileges() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	grants constant text[] := robot_registry.actor_grants();
 	g text;
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.actors'::regclass OR TG_NAME IS DISTINCT FROM 'actors_privileges' THEN

@@ -4,6 +4,50 @@
 -- database, and verify_checkpoint() checks the log still hashes to it.
 -- TimeZone is pinned where rows are compared as jsonb (see ledger_record).
 
+-- The hash of an event logged by a 1.2 registry before its upgrade, by
+-- the 1.2 formula: such events have no row_hash, and their stored hashes
+-- are kept as they were.  Odd data gives a hash that matches nothing.
+CREATE FUNCTION robot_registry.event_hash_1_2(e robot_registry.events) RETURNS bytea
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN sha256(convert_to(concat_ws('|',
+			coalesce(encode(e.prev_hash, 'hex'), ''),
+			e.event_id::text, e.robot_id::text, e.kind,
+			coalesce(e.from_state::text, ''), coalesce(e.to_state::text, ''),
+			e.recalled::text, e.detail::text, e.actor::text,
+			CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text
+			     ELSE e.at::text END), 'UTF8'));
+END
+$fn$;
+
+-- Every row whose history is the ledger, as the ledger names it: the
+-- catalogue, the actor map, recalls and remedies, and the market events of
+-- a 1.2 registry that no move recorded (they have no robot event, so the
+-- upgrade put them in the ledger).  verify() compares each with its last
+-- entry; robot_registry_upgrade() gives an entry to each that has none.
+CREATE FUNCTION robot_registry.ledgered_rows()
+	RETURNS TABLE (subject text, subject_key text, row_data jsonb)
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET TimeZone = 'UTC'
+	AS $fn$
+		SELECT g.subject, robot_registry.ledger_key(g.subject, g.row_data), g.row_data
+		  FROM (SELECT 'manufacturers' AS subject, to_jsonb(t) AS row_data FROM robot_registry.manufacturers t
+		        UNION ALL SELECT 'models', to_jsonb(t) FROM robot_registry.models t
+		        UNION ALL SELECT 'actors', to_jsonb(t) FROM robot_registry.actors t
+		        UNION ALL SELECT 'actor_moves', to_jsonb(t) FROM robot_registry.actor_moves t
+		        UNION ALL SELECT 'recalls', to_jsonb(t) FROM robot_registry.recalls t
+		        UNION ALL SELECT 'recall_robots', to_jsonb(t) FROM robot_registry.recall_robots t
+		        UNION ALL SELECT 'defect_reports', to_jsonb(t) FROM robot_registry.defect_reports t
+		        UNION ALL SELECT 'defect_thresholds', to_jsonb(t) FROM robot_registry.defect_thresholds t
+		        UNION ALL SELECT 'defect_crossings', to_jsonb(t) FROM robot_registry.defect_crossings t) g
+		UNION ALL
+		SELECT 'market_events', t.market_event_id::text, to_jsonb(t)
+		  FROM robot_registry.market_events t WHERE t.event_id IS NULL
+	$fn$;
+
 -- The first problem of each robot's history (of the given robots, or of
 -- all robots and of the ledger when ids is NULL).  Problems never raise:
 -- odd data (infinite times, NULLs) is reported like any other.
@@ -14,8 +58,9 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 	SET TimeZone = 'UTC'
 	AS $fn$
 		WITH chain AS (
-			SELECT e AS ev, e.robot_id, e.event_id, e.prev_hash, e.hash, e.row_hash,
+			SELECT e AS ev, e.robot_id, e.event_id, e.prev_hash, e.hash, e.row_hash, e.to_state, e.recalled,
 			       lag(e.hash) OVER w AS expected_prev,
+			       lag(e.row_hash IS NOT NULL) OVER w AS after_1_3,
 			       lead(e.event_id) OVER w IS NULL AS is_last
 			  FROM robot_registry.events e
 			 WHERE ids IS NULL OR e.robot_id OPERATOR(@extschema@.=) ANY (ids)
@@ -23,12 +68,16 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 		), mk AS (
 			SELECT m.*, count(*) OVER (PARTITION BY m.event_id) AS copies
 			  FROM robot_registry.market_events m
-			 WHERE ids IS NULL OR m.robot_id OPERATOR(@extschema@.=) ANY (ids)
+			 -- one without an event is a 1.2 one, in the ledger
+			 WHERE m.event_id IS NOT NULL AND (ids IS NULL OR m.robot_id OPERATOR(@extschema@.=) ANY (ids))
 		), robot_problems AS (
 			SELECT 'robot ' || c.robot_id::text AS chain, 0 AS rank, c.robot_id, c.event_id,
 			       CASE WHEN c.prev_hash IS DISTINCT FROM c.expected_prev
 			            THEN 'prev_hash does not match the previous event: an event was removed or inserted'
-			            WHEN c.hash IS DISTINCT FROM robot_registry.event_hash(c.ev)
+			            WHEN c.row_hash IS NULL AND c.after_1_3
+			            THEN 'an event without a row hash follows one with: it was added outside the log'
+			            WHEN c.hash IS DISTINCT FROM CASE WHEN c.row_hash IS NULL THEN robot_registry.event_hash_1_2(c.ev)
+			                                              ELSE robot_registry.event_hash(c.ev) END
 			            THEN 'hash does not match the event: it was altered'
 			            WHEN c.is_last AND NOT EXISTS (
 			                 SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) c.robot_id)
@@ -36,7 +85,9 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			            WHEN c.is_last AND EXISTS (
 			                 SELECT 1 FROM robot_registry.robots r
 			                  WHERE r.id OPERATOR(@extschema@.=) c.robot_id
-			                    AND robot_registry.robot_row_hash(r) IS DISTINCT FROM c.row_hash)
+			                    AND CASE WHEN c.row_hash IS NULL	-- a 1.2 event: as 1.2 checked it
+			                             THEN (r.state, r.recalled) IS DISTINCT FROM (c.to_state, c.recalled)
+			                             ELSE robot_registry.robot_row_hash(r) IS DISTINCT FROM c.row_hash END)
 			            THEN 'the robot''s row is not the one its last event recorded: it was changed outside the log, or its newest events are missing'
 			       END AS problem
 			  FROM chain c
@@ -79,20 +130,8 @@ CREATE FUNCTION robot_registry.broken_links(ids @extschema@.robot_id[])
 			  FROM robot_registry.ledger l
 			 WHERE ids IS NULL
 			WINDOW w AS (PARTITION BY l.subject, l.subject_key ORDER BY l.entry_id)
-		), ledgered AS (
-			SELECT 'manufacturers' AS subject, to_jsonb(t) AS row_data FROM robot_registry.manufacturers t
-			UNION ALL SELECT 'models', to_jsonb(t) FROM robot_registry.models t
-			UNION ALL SELECT 'actors', to_jsonb(t) FROM robot_registry.actors t
-			UNION ALL SELECT 'actor_moves', to_jsonb(t) FROM robot_registry.actor_moves t
-			UNION ALL SELECT 'recalls', to_jsonb(t) FROM robot_registry.recalls t
-			UNION ALL SELECT 'recall_robots', to_jsonb(t) FROM robot_registry.recall_robots t
-			UNION ALL SELECT 'defect_reports', to_jsonb(t) FROM robot_registry.defect_reports t
-			UNION ALL SELECT 'defect_thresholds', to_jsonb(t) FROM robot_registry.defect_thresholds t
-			UNION ALL SELECT 'defect_crossings', to_jsonb(t) FROM robot_registry.defect_crossings t
 		), rows_now AS (
-			SELECT g.subject, robot_registry.ledger_key(g.subject, g.row_data) AS subject_key, g.row_data
-			  FROM ledgered g
-			 WHERE ids IS NULL
+			SELECT g.* FROM robot_registry.ledgered_rows() g WHERE ids IS NULL
 		), ledger_problems AS (
 			SELECT c.subject || ' ' || c.subject_key, 0, NULL::@extschema@.robot_id, c.entry_id,
 			       format('%s %s: ', c.subject, c.subject_key) ||

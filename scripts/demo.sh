@@ -14,5 +14,8 @@ psql -X -q -d tour -f demo/tour.sql
 log "the national registry"
 as_postgres "$PG_BIN/createdb" -h "$PGHOST" -p "$PGPORT" registry
 psql -X -q -d registry -v robots="${ROBOTS:-28000}" -f demo/registry_demo.sql
+log "the upgrade of a 1.2 registry"
+as_postgres "$PG_BIN/createdb" -h "$PGHOST" -p "$PGPORT" upgrade
+psql -X -q -d upgrade -f demo/upgrade_demo.sql
 stop_cluster
 log "done: the cluster is stopped and its data removed"

@@ -106,6 +106,12 @@ count_tap_script build/drivers.out test/drivers.sh
 log "dump and restore of a populated registry"
 count_tap_script build/dump_restore.out test/dump_restore.sh
 
+log "upgrade of a populated 1.2 registry in place"
+count_tap_script build/upgrade_registry.out test/upgrade_registry.sh
+
+log "the attacker suite against a registry upgraded from 1.2"
+count_tap_script build/attack_upgraded.out test/attack.sh --upgraded
+
 # ROBOTID_MOVE_FROM=15 makes the dump from 15 required (.ci/run sets it).
 dumps=${ROBOTID_DUMPS:-build}
 for dump in "$dumps"/registry-*.dump; do

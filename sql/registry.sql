@@ -7,6 +7,10 @@
 SELECT count(*) AS registry_tables_before FROM pg_tables WHERE schemaname = 'robot_registry';
 SELECT robot_registry_install();
 SELECT pg_temp.try('SELECT robot_registry_install()');
+-- each registry file runs in its own EXECUTE: an error names its file,
+-- and does not echo the registry
+SELECT pg_temp.try('SELECT robot_registry_run_file(''40_robots.sql'')');
+SELECT robot_registry.version();
 SELECT has_function_privilege('public', 'robot_registry_install()', 'EXECUTE') AS public_may_install;
 SELECT count(*) AS member_objects FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
  WHERE d.deptype = 'e' AND c.relnamespace = 'robot_registry'::regnamespace;
@@ -269,7 +273,10 @@ DELETE FROM robot_registry.events WHERE robot_id = '8600010000022026010100000000
 ALTER TABLE robot_registry.events ENABLE TRIGGER events_append_only;
 SELECT robot_id, problem FROM robot_registry.verify() ORDER BY robot_id;
 
--- the generator refuses actors and nonsense
+-- the generator is added on demand; it refuses actors and nonsense
+SELECT to_regprocedure('robot_registry.generate_demo(integer, integer, integer, double precision, integer)') IS NULL
+	AS no_generator_in_a_registry;
+SELECT robot_registry_install_demo();
 SET ROLE regress_robotid_regulator;
 SELECT pg_temp.try($$CALL robot_registry.generate_demo(10)$$);
 RESET ROLE;

@@ -7,6 +7,7 @@ failed=0
 ok() {
 	tests=$((tests + 1))
 	if [ "$1" = 0 ]; then echo "ok $tests - $2"; else failed=$((failed + 1)); echo "not ok $tests - $2"; fi
+	[ "$1" = 0 ]
 }
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 
@@ -50,6 +51,7 @@ populate_registry() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null 2>&1 <<'SQL'
 CREATE EXTENSION robotid;
 SELECT robot_registry_install();
+SELECT robot_registry_install_demo();
 CALL robot_registry.generate_demo(3000, 20, 2);
 DROP ROLE IF EXISTS dump_robotid_operator;
 CREATE ROLE dump_robotid_operator;

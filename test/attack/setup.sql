@@ -6,6 +6,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION pgtap;
 CREATE EXTENSION robotid;
 SELECT robot_registry_install();
+SELECT robot_registry_install_demo();
 -- a permissive database: anyone may create objects in public (as before
 -- PostgreSQL 15), where a planted operator could wait for an administrator
 GRANT CREATE ON SCHEMA public TO PUBLIC;

@@ -62,16 +62,16 @@ SELECT is((SELECT count(*)::int FROM pg_proc
 SELECT is((SELECT count(*)::int FROM pg_proc p
              JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
             WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'robotid')
-              AND p.prorettype <> 'trigger'::regtype AND p.proname <> 'robot_registry_install'
-              AND p.proparallel <> 's'), 0, 'every function but the triggers and the installer is PARALLEL SAFE');
+              AND p.prorettype <> 'trigger'::regtype AND p.proname NOT LIKE 'robot\_registry\_%'
+              AND p.proparallel <> 's'), 0, 'every function but the triggers and the registry''s installers is PARALLEL SAFE');
 
 SELECT is((SELECT count(*)::int FROM pg_proc p
              JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
             WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'robotid')
               AND p.prokind = 'f' AND p.provolatile <> 'i' AND p.prorettype <> 'trigger'::regtype
-              AND p.proname NOT IN ('robot_id_prefix_restrict', 'robot_id_rangesel', 'robot_id_typanalyze',
-                                    'robot_registry_install')), 0,
-          'every function but the planner estimators, ANALYZE''s, the triggers and the installer is IMMUTABLE');
+              AND p.proname NOT IN ('robot_id_prefix_restrict', 'robot_id_rangesel', 'robot_id_typanalyze')
+              AND p.proname NOT LIKE 'robot\_registry\_%'), 0,
+          'every function but the planner estimators, ANALYZE''s, the triggers and the registry''s installers is IMMUTABLE');
 SELECT is((SELECT array_agg(proname || ':' || provolatile::text || proparallel::text ORDER BY proname) FROM pg_proc
             WHERE prorettype = 'trigger'::regtype AND proname LIKE 'robot%'),
           ARRAY['robot_lifecycle_guard:vu', 'robot_market_guard:vu'],

@@ -2,7 +2,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(51);
+SELECT plan(59);
 
 SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registry');
 SELECT robot_registry_install();
@@ -127,6 +127,20 @@ SELECT throws_ok($$TRUNCATE robot_registry.events$$, '23514', NULL, 'and cannot 
 SELECT results_eq($$SELECT affected::int, remedied::int, outstanding::int FROM robot_registry.open_recalls$$,
 	$$VALUES (2, 1, 1)$$, 'open recalls count affected, remedied and outstanding');
 SELECT throws_ok($$DROP EXTENSION robotid$$, '2BP01', NULL, 'the extension cannot drop the registry silently');
+
+-- the synthetic data generator: not in a production registry, added on demand
+SELECT is(robot_registry.version(), (SELECT extversion FROM pg_extension WHERE extname = 'robotid'),
+	'version() names the extension version that built the registry');
+SELECT hasnt_function('robot_registry', 'generate_demo', 'robot_registry_install() leaves the generator out');
+SELECT lives_ok($$SELECT robot_registry_install_demo()$$, 'robot_registry_install_demo() adds it');
+SELECT lives_ok($$CALL robot_registry.generate_demo(5, 1, 1)$$, 'small arguments work');
+SELECT lives_ok($$CALL robot_registry.generate_demo(300, 3, 2)$$, 'with recalls open');
+SELECT lives_ok($$CALL robot_registry.generate_demo(300, 3, 2)$$, 'and a second call');
+SELECT is((SELECT count(*)::int FROM robot_registry.events WHERE at > now())
+        + (SELECT count(*)::int FROM robot_registry.robots WHERE updated_at > now() OR registered_at > now()), 0,
+	'the generator dates nothing after now()');
+SELECT is((SELECT count(*)::int FROM robot_registry.verify()) + (SELECT count(*)::int FROM robot_registry.rule_breaks), 0,
+	'what it generates verifies and breaks no rule');
 
 SELECT * FROM finish();
 ROLLBACK;

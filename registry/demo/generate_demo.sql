@@ -1,9 +1,15 @@
--- 95: a synthetic national registry, for demos and benchmarks.
+-- A synthetic national registry, for demos, benchmarks and tests: not
+-- part of a production registry.  robot_registry_install_demo() adds it.
 
 -- Robots are generated in batches, with a NOTICE of progress, in one
--- transaction: a procedure that pins its search_path may not commit.  Histories are dated over the last two years.  Administrators
--- only: it writes as the registry, not as an actor.
-CREATE PROCEDURE robot_registry.generate_demo(robots integer DEFAULT 28000,
+-- transaction: a procedure that pins its search_path may not commit.
+-- Histories are dated over the last two years and never after now(): each
+-- step moves a robot's clock a random part of the way to now.  A second
+-- call adds robots (serials after the highest so far) and leaves the
+-- recalls of earlier calls alone; recalled robots are not sold or
+-- deployed.  Recalls are opened only on models of this call's catalogue.
+-- Administrators only: it writes as the registry, not as an actor.
+CREATE OR REPLACE PROCEDURE robot_registry.generate_demo(robots integer DEFAULT 28000,
 	manufacturers integer DEFAULT 100, models_per_manufacturer integer DEFAULT 2,
 	seed double precision DEFAULT 0.42, batch_size integer DEFAULT 10000)
 	LANGUAGE plpgsql
@@ -16,6 +22,7 @@ DECLARE
 	started timestamptz := clock_timestamp();
 	model_count int;
 	recall bigint;
+	recall_models text[];
 BEGIN
 	IF NOT robot_registry.is_administrator() THEN
 		RAISE EXCEPTION 'generate_demo is for the registry''s administrators'
@@ -40,7 +47,13 @@ BEGIN
 	       || ' ' || chr(64 + j) || (i % 9 + 1)
 	  FROM generate_series(1, manufacturers) i, generate_series(1, models_per_manufacturer) j
 	ON CONFLICT DO NOTHING;
-	SELECT count(*) INTO model_count FROM robot_registry.models;
+	-- this call's catalogue: the models its arguments name
+	CREATE TEMP TABLE IF NOT EXISTS demo_models (model_key text PRIMARY KEY);
+	TRUNCATE demo_models;
+	INSERT INTO demo_models
+	SELECT '86' || lpad(i::text, 4, '0') || lpad(j::text, 6, '0')
+	  FROM generate_series(1, manufacturers) i, generate_series(1, models_per_manufacturer) j;
+	SELECT count(*) INTO model_count FROM demo_models;
 
 	CREATE TEMP TABLE IF NOT EXISTS demo_batch (id @extschema@.robot_id PRIMARY KEY, born timestamptz);
 	SELECT coalesce(max(substr(@extschema@.robot_id_serial(id), 9)::bigint), 0) INTO first_robot
@@ -53,8 +66,8 @@ BEGIN
 		                               to_char(b.born, 'YYYYMMDD') || lpad((first_robot + done + g)::text, 9, '0')),
 		       b.born
 		  FROM generate_series(1, n) g
-		 CROSS JOIN LATERAL (SELECT now() - interval '730 days' * random() - interval '60 days' + g * interval '0 s' AS born) b
-		 CROSS JOIN LATERAL (SELECT model_key FROM robot_registry.models
+		 CROSS JOIN LATERAL (SELECT now() - interval '730 days' * random() - interval '1 day' + g * interval '0 s' AS born) b
+		 CROSS JOIN LATERAL (SELECT model_key FROM demo_models
 		                      ORDER BY model_key OFFSET floor(random() * model_count + g * 0)::int LIMIT 1) m;
 
 		INSERT INTO robot_registry.robots (id, owner_name, location, registered_at, updated_at)
@@ -67,43 +80,43 @@ BEGIN
 		PERFORM robot_registry.set_detail('{"channel": "dealer"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'sold', owner_name = 'customer ' || (hashtext(r.id::text) & 65535),
-		       updated_at = r.updated_at + interval '1 day' * (5 + 55 * random())
-		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND random() < 0.85;
+		       updated_at = r.updated_at + (now() - r.updated_at) * (0.02 + 0.08 * random())
+		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND NOT r.recalled AND random() < 0.85;
 		-- deployed
 		PERFORM robot_registry.set_detail('{"site": "customer premises"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'deployed',
 		       location = (ARRAY['Beijing', 'Shanghai', 'Shenzhen', 'Guangzhou', 'Hangzhou', 'Chengdu', 'Wuhan', 'Tianjin'])[1 + (hashtext(r.id::text) & 7)],
-		       updated_at = r.updated_at + interval '1 day' * (1 + 29 * random())
-		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'sold' AND random() < 0.8;
+		       updated_at = r.updated_at + (now() - r.updated_at) * (0.01 + 0.05 * random())
+		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'sold' AND NOT r.recalled AND random() < 0.8;
 		-- into maintenance, and some back out
 		PERFORM robot_registry.set_detail('{"reason": "scheduled service"}');
 		UPDATE robot_registry.robots r
-		   SET state = 'maintenance', updated_at = r.updated_at + interval '1 day' * (30 + 270 * random())
+		   SET state = 'maintenance', updated_at = r.updated_at + (now() - r.updated_at) * (0.1 + 0.4 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'deployed' AND random() < 0.3;
 		PERFORM robot_registry.set_detail('{"reason": "service completed"}');
 		UPDATE robot_registry.robots r
-		   SET state = 'deployed', updated_at = r.updated_at + interval '1 day' * (2 + 12 * random())
-		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'maintenance' AND random() < 0.6;
+		   SET state = 'deployed', updated_at = r.updated_at + (now() - r.updated_at) * (0.01 + 0.05 * random())
+		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'maintenance' AND NOT r.recalled AND random() < 0.6;
 		-- resold
 		PERFORM robot_registry.set_detail('{"channel": "second hand"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'sold', owner_name = 'customer ' || (hashtext(r.id::text || 'resale') & 65535),
-		       updated_at = r.updated_at + interval '1 day' * (60 + 200 * random())
-		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'deployed' AND random() < 0.05;
+		       updated_at = r.updated_at + (now() - r.updated_at) * (0.1 + 0.4 * random())
+		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'deployed' AND NOT r.recalled AND random() < 0.05;
 		-- scrapped: recycled, some retired after
 		PERFORM robot_registry.set_detail('{"reason": "end of life"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'recycled', location = 'recycling centre',
-		       updated_at = r.updated_at + interval '1 day' * (30 + 300 * random())
+		       updated_at = r.updated_at + (now() - r.updated_at) * (0.1 + 0.5 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id
 		   AND r.state IN ('sold', 'deployed', 'maintenance') AND random() < 0.04;
 		UPDATE robot_registry.robots r
-		   SET state = 'retired', updated_at = r.updated_at + interval '1 day' * (1 + 30 * random())
+		   SET state = 'retired', updated_at = r.updated_at + (now() - r.updated_at) * (0.02 + 0.1 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'recycled' AND random() < 0.5;
 		PERFORM robot_registry.set_detail('{"reason": "failed factory test"}');
 		UPDATE robot_registry.robots r
-		   SET state = 'retired', updated_at = r.updated_at + interval '1 day'
+		   SET state = 'retired', updated_at = r.updated_at + (now() - r.updated_at) * 0.01
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND r.state = 'manufactured' AND random() < 0.05;
 		PERFORM robot_registry.set_detail(NULL);
 		TRUNCATE demo_batch;
@@ -123,21 +136,32 @@ BEGIN
 	   AND hashtext(r.id::text) % 50 = 0
 	ON CONFLICT DO NOTHING;
 
-	-- recalls: a whole model, a range of serials, and one already closed
-	recall := robot_registry.open_recall('860001000001', 'actuator overheating in the left knee joint');
-	PERFORM robot_registry.open_recall(model_key, 'battery cell swelling in early production',
-	                                   serial_from, serial_to)
-	  FROM (SELECT model_key, min(@extschema@.robot_id_serial(id)) AS serial_from,
-	               percentile_disc(0.3) WITHIN GROUP (ORDER BY @extschema@.robot_id_serial(id)) AS serial_to
-	          FROM robot_registry.robots WHERE model_key = '860002000001' GROUP BY model_key) s;
-	PERFORM robot_registry.close_recall(robot_registry.open_recall('860003000001', 'firmware watchdog fault'));
+	-- recalls on the first model of this call's first three makers (of its
+	-- first models when it has fewer makers) that have robots: a whole
+	-- model, a range of serials, and one already closed
+	recall_models := ARRAY(SELECT d.model_key FROM demo_models d
+	                        WHERE EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.model_key = d.model_key)
+	                        ORDER BY right(d.model_key, 6), d.model_key LIMIT 3);
+	IF cardinality(recall_models) >= 1 THEN
+		recall := robot_registry.open_recall(recall_models[1], 'actuator overheating in the left knee joint');
+	END IF;
+	IF cardinality(recall_models) >= 2 THEN
+		PERFORM robot_registry.open_recall(model_key, 'battery cell swelling in early production',
+		                                   serial_from, serial_to)
+		  FROM (SELECT model_key, min(@extschema@.robot_id_serial(id)) AS serial_from,
+		               percentile_disc(0.3) WITHIN GROUP (ORDER BY @extschema@.robot_id_serial(id)) AS serial_to
+		          FROM robot_registry.robots WHERE model_key = recall_models[2] GROUP BY model_key) s;
+	END IF;
+	IF cardinality(recall_models) >= 3 THEN
+		PERFORM robot_registry.close_recall(robot_registry.open_recall(recall_models[3], 'firmware watchdog fault'));
+	END IF;
 	-- a part of the whole-model recall is remedied in maintenance
 	PERFORM robot_registry.set_detail('{"action": "joint actuator replaced"}');
 	UPDATE robot_registry.recall_robots rr SET remedied_at = now(), remedied_by = current_user
 	  FROM robot_registry.robots r
 	 WHERE rr.recall_id = recall AND r.id OPERATOR(@extschema@.=) rr.robot_id AND r.state = 'maintenance';
 	PERFORM robot_registry.set_detail(NULL);
-	DROP TABLE demo_batch;
+	DROP TABLE demo_batch, demo_models;
 	ANALYZE robot_registry.manufacturers, robot_registry.models, robot_registry.robots,
 		robot_registry.events, robot_registry.recalls, robot_registry.recall_robots,
 		robot_registry.market_events;

@@ -1,0 +1,19 @@
+-- Registry 1.3 -> 1.4: the tables, in place.  robot_registry_upgrade()
+-- runs this after dropping the 1.3 code and before running the 1.4 code
+-- files, so no registry trigger fires here.  A 1.3 registry keeps its
+-- column order (recalls.opener_kind and events.row_hash where 1.3 put
+-- them); nothing reads columns by position.
+
+-- events: a registry upgraded from 1.2 keeps 1.2 events without a row
+-- hash, so the column allows none, and a constraint requires one of every
+-- new event
+ALTER TABLE robot_registry.events ALTER COLUMN row_hash DROP NOT NULL;
+ALTER TABLE robot_registry.events ADD CONSTRAINT events_row_hash_recorded CHECK (row_hash IS NOT NULL) NOT VALID;
+
+-- ledger: entries an upgrade writes for rows it found
+ALTER TABLE robot_registry.ledger DROP CONSTRAINT ledger_op_check,
+	ADD CONSTRAINT ledger_op_check CHECK (op IN ('insert', 'update', 'delete', 'upgrade'));
+
+-- the tables new in 1.4, and the default defect threshold
+SELECT @extschema@.robot_registry_run_file('15_defect_tables.sql');
+SELECT @extschema@.robot_registry_run_file('66_defect_defaults.sql');
