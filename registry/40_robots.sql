@@ -140,15 +140,17 @@ BEGIN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
 	END IF;
 	-- Updated, not only locked: a recall change at REPEATABLE READ must
-	-- fail (40001) on a registration it cannot see.  Once per transaction:
-	-- a row this transaction already wrote is locked until it ends, and a
-	-- transaction that registers a model's robots one by one would
-	-- otherwise leave a version of the row per registration, each look-up
-	-- walking them all.
-	INSERT INTO robot_registry.model_gates AS g (model_key, registrations)
-	SELECT n.model_key, count(*) FROM registered n GROUP BY n.model_key ORDER BY n.model_key
-	ON CONFLICT (model_key) DO UPDATE SET registrations = g.registrations + excluded.registrations
-	WHERE g.xmin IS DISTINCT FROM pg_current_xact_id()::xid;
+	-- fail (40001) on a registration it cannot see.  Once per transaction
+	-- (registered_in holds the top transaction's id, the same in every
+	-- subtransaction): a row this transaction already wrote stays locked
+	-- until it ends, and a transaction that registers a model's robots one
+	-- by one would otherwise leave a version of the row per registration,
+	-- each look-up walking them all.
+	INSERT INTO robot_registry.model_gates AS g (model_key, registrations, registered_in)
+	SELECT n.model_key, count(*), pg_current_xact_id() FROM registered n GROUP BY n.model_key ORDER BY n.model_key
+	ON CONFLICT (model_key) DO UPDATE
+	SET registrations = g.registrations + excluded.registrations, registered_in = excluded.registered_in
+	WHERE g.registered_in IS DISTINCT FROM excluded.registered_in;
 
 	PERFORM robot_registry.act_as((SELECT min(n.changed_by) FROM registered n),
 	                              '{"reason": "registered while a recall is open"}');

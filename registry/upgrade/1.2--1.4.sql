@@ -88,7 +88,8 @@ COMMENT ON TABLE robot_registry.checkpoints IS 'roots of the whole log taken by 
 CREATE TABLE robot_registry.model_gates (
 	model_key text PRIMARY KEY REFERENCES robot_registry.models,
 	registrations bigint NOT NULL DEFAULT 0,
-	recall_changes bigint NOT NULL DEFAULT 0
+	recall_changes bigint NOT NULL DEFAULT 0,
+	registered_in xid8
 );
 COMMENT ON TABLE robot_registry.model_gates IS 'serializes registrations against recall changes, per model';
 

@@ -14,6 +14,10 @@ ALTER TABLE robot_registry.events ADD CONSTRAINT events_row_hash_recorded CHECK 
 ALTER TABLE robot_registry.ledger DROP CONSTRAINT ledger_op_check,
 	ADD CONSTRAINT ledger_op_check CHECK (op IN ('insert', 'update', 'delete', 'upgrade'));
 
+-- model gates: the transaction that last registered robots of the model,
+-- so that a transaction updates the gate once, not once per registration
+ALTER TABLE robot_registry.model_gates ADD COLUMN registered_in xid8;
+
 -- the tables new in 1.4, and the default defect threshold
 SELECT @extschema@.robot_registry_run_file('15_defect_tables.sql');
 SELECT @extschema@.robot_registry_run_file('66_defect_defaults.sql');
