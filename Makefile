@@ -54,7 +54,7 @@ $(OBJS): $(wildcard $(srcdir)/src/*.h)
 # place with registry/upgrade/A--B.sql); every other numbered file is code,
 # run at install and again by every upgrade.
 REGISTRY_SQL = $(sort $(wildcard registry/[0-9]*.sql))
-REGISTRY_DATA = registry/10_tables.sql registry/15_defect_tables.sql registry/35_moves.sql \
+REGISTRY_DATA = registry/10_tables.sql registry/12_log_tables.sql registry/15_defect_tables.sql registry/35_moves.sql \
 	registry/66_defect_defaults.sql
 REGISTRY_CODE = $(filter-out $(REGISTRY_DATA),$(REGISTRY_SQL))
 REGISTRY_STEPS = $(sort $(wildcard registry/upgrade/*--*.sql))

@@ -62,51 +62,8 @@ UPDATE robot_registry.market_events m SET event_id = mv.event_id
 REVOKE ALL ON robot_registry.robots, robot_registry.events, robot_registry.market_events,
 	robot_registry.recalls, robot_registry.recall_robots FROM PUBLIC;
 
--- the tables new in 1.3, as registry/10_tables.sql creates them
-CREATE TABLE robot_registry.ledger (
-	entry_id bigint PRIMARY KEY DEFAULT nextval('robot_registry.log_sequence'),
-	subject text NOT NULL,
-	subject_key text NOT NULL,
-	op text NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'upgrade')),
-	row_data jsonb NOT NULL,
-	actor name NOT NULL,
-	at timestamptz NOT NULL DEFAULT clock_timestamp(),
-	prev_hash bytea,
-	hash bytea NOT NULL
-);
-CREATE INDEX ledger_chain ON robot_registry.ledger (subject, subject_key, entry_id);
-COMMENT ON TABLE robot_registry.ledger IS 'append-only, hash-chained log of the catalogue, the actor map and the recalls';
-
-CREATE TABLE robot_registry.checkpoints (
-	upto_event_id bigint PRIMARY KEY,
-	root text NOT NULL,
-	taken_at timestamptz NOT NULL DEFAULT now(),
-	taken_by name NOT NULL DEFAULT session_user
-);
-COMMENT ON TABLE robot_registry.checkpoints IS 'roots of the whole log taken by checkpoint(); keep a copy outside the database';
-
-CREATE TABLE robot_registry.model_gates (
-	model_key text PRIMARY KEY REFERENCES robot_registry.models,
-	registrations bigint NOT NULL DEFAULT 0,
-	recall_changes bigint NOT NULL DEFAULT 0,
-	registered_in xid8
-);
-COMMENT ON TABLE robot_registry.model_gates IS 'serializes registrations against recall changes, per model';
-
-CREATE TABLE robot_registry.scans (
-	scan_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	code text NOT NULL,
-	manufacturer_key text,
-	outcome text NOT NULL CHECK (outcome IN ('allowed', 'unregistered', 'scrapped', 'recalled', 'malformed')),
-	context jsonb NOT NULL,
-	scanner text,
-	place text,
-	scanned_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-	scanned_by name NOT NULL DEFAULT session_user
-);
-CREATE INDEX scans_code ON robot_registry.scans (code, scanned_at);
-CREATE INDEX scans_alerts ON robot_registry.scans (scanned_at) WHERE outcome IN ('unregistered', 'scrapped', 'recalled');
-COMMENT ON TABLE robot_registry.scans IS 'scans that carried a context: where and when a code was seen, and what scan() answered';
+-- the tables new in 1.3
+SELECT @extschema@.robot_registry_run_file('12_log_tables.sql');
 
 -- the tables new in 1.4, and the default defect threshold (the ledger
 -- records it as the upgrade found it)
