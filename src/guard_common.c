@@ -1,8 +1,9 @@
 /*
- * guard.c
- *		Shared machinery of the lifecycle and market triggers; see guard.h.
+ * guard_common.c
+ *		Shared machinery of the lifecycle and market triggers; see
+ *		guard_common.h.
  */
-#include "guard.h"
+#include "guard_common.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"

@@ -1,10 +1,10 @@
 /*
- * market_guard.c
+ * guard_market.c
  *		robot_market_guard(): no code, no market access.  A trigger for the
  *		user's tables of market events (sales, deployments, rentals) that
  *		checks each event's robot against the registry.
  */
-#include "guard.h"
+#include "guard_common.h"
 
 #include "access/htup_details.h"
 #include "access/table.h"

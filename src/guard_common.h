@@ -1,11 +1,11 @@
 /*
- * guard.h
+ * guard_common.h
  *		Shared machinery of the lifecycle and market triggers: checking how a
  *		trigger was called, its key=column arguments, the per-backend cache
  *		of resolved columns, and locked look-ups of robots by code.
  */
-#ifndef GUARD_H
-#define GUARD_H
+#ifndef GUARD_COMMON_H
+#define GUARD_COMMON_H
 
 #include "robotid.h"
 #include "lifecycle_core.h"
@@ -101,4 +101,4 @@ extern char *guard_rule_message(rid_rule rule, const char *code);
 pg_noreturn extern void guard_violation(Relation rel, rid_rule rule, const char *message,
 										const char *detail, const char *hint);
 
-#endif							/* GUARD_H */
+#endif							/* GUARD_COMMON_H */

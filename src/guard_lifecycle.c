@@ -1,110 +1,15 @@
 /*
- * lifecycle.c
- *		The lifecycle in SQL: robot_state_can_transition(),
- *		robot_state_transitions(), and the robot_lifecycle_guard() trigger.
+ * guard_lifecycle.c
+ *		robot_lifecycle_guard(): the lifecycle trigger.  Legal moves, recall
+ *		hold, no refurbishment of scrapped units, and a history that is never
+ *		deleted and whose code never changes.
  */
-#include "guard.h"
+#include "guard_common.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_enum.h"
-#include "funcapi.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #define LIFECYCLE_GUARD "robot_lifecycle_guard"
-
-#if PG_VERSION_NUM < 150000
-#include "miscadmin.h"
-#include "utils/tuplestore.h"
-
-/* InitMaterializedSRF() arrived in PostgreSQL 15; this is what it does. */
-static void
-InitMaterializedSRF(FunctionCallInfo fcinfo, bits32 flags)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	TupleDesc	desc;
-	MemoryContext old;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
-	rsinfo->setDesc = CreateTupleDescCopy(desc);
-	MemoryContextSwitchTo(old);
-}
-#endif
-
-/* The state of an enum value by its label; unknown values have none. */
-static rid_state
-state_of_enum(Oid value)
-{
-	HeapTuple	tuple = SearchSysCache1(ENUMOID, ObjectIdGetDatum(value));
-	rid_state	state;
-	const char *label;
-
-	if (!HeapTupleIsValid(tuple))
-		return RID_STATE_NONE;
-	label = NameStr(((Form_pg_enum) GETSTRUCT(tuple))->enumlabel);
-	state = rid_state_from_label(label, strlen(label));
-	ReleaseSysCache(tuple);
-	return state;
-}
-
-PG_FUNCTION_INFO_V1(robot_state_can_transition);
-Datum
-robot_state_can_transition(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(rid_state_can_transition(state_of_enum(PG_GETARG_OID(0)),
-											state_of_enum(PG_GETARG_OID(1))));
-}
-
-/* Every legal (from, to) pair, read from the table the triggers use. */
-PG_FUNCTION_INFO_V1(robot_state_transitions);
-Datum
-robot_state_transitions(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			enum_type;
-	Oid			values[RID_STATE_COUNT];
-	int			from;
-	int			to;
-
-	InitMaterializedSRF(fcinfo, 0);
-	enum_type = TupleDescAttr(rsinfo->setDesc, 0)->atttypid;
-	for (from = 0; from < RID_STATE_COUNT; from++)
-	{
-		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
-											ObjectIdGetDatum(enum_type),
-											CStringGetDatum(rid_state_label(from)));
-
-		if (!HeapTupleIsValid(tuple))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("robot_state has no value \"%s\"", rid_state_label(from))));
-		values[from] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
-		ReleaseSysCache(tuple);
-	}
-	for (from = 0; from < RID_STATE_COUNT; from++)
-		for (to = 0; to < RID_STATE_COUNT; to++)
-		{
-			Datum		row[2];
-			bool		nulls[2] = {false, false};
-
-			if (!rid_state_can_transition(from, to))
-				continue;
-			row[0] = ObjectIdGetDatum(values[from]);
-			row[1] = ObjectIdGetDatum(values[to]);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
-		}
-	return (Datum) 0;
-}
 
 /* "sold, recycled, retired", or "none" */
 static char *
