@@ -15,7 +15,6 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_am.h"
-#include "catalog/pg_enum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -336,23 +335,10 @@ void
 guard_load_types(TriggerData *trigdata, GuardTypes *types)
 {
 	Oid			namespace = get_func_namespace(trigdata->tg_trigger->tgfoid);
-	int			i;
 
 	types->robot_id = type_in_namespace("robot_id", namespace);
 	types->robot_state = type_in_namespace("robot_state", namespace);
-	for (i = 0; i < RID_STATE_COUNT; i++)
-	{
-		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
-											ObjectIdGetDatum(types->robot_state),
-											CStringGetDatum(rid_state_label(i)));
-
-		if (!HeapTupleIsValid(tuple))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("robot_state has no value \"%s\"", rid_state_label(i))));
-		types->state_values[i] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
-		ReleaseSysCache(tuple);
-	}
+	robot_state_enum_values(types->robot_state, types->state_values);
 }
 
 /*

@@ -39,6 +39,31 @@ InitMaterializedSRF(FunctionCallInfo fcinfo, bits32 flags)
 }
 #endif
 
+/*
+ * The pg_enum OIDs of robot_state's values, in the order of rid_state, into
+ * values[RID_STATE_COUNT].  Both the triggers and robot_state_transitions()
+ * map states to the enum this way, by label.
+ */
+void
+robot_state_enum_values(Oid enum_type, Oid *values)
+{
+	int			i;
+
+	for (i = 0; i < RID_STATE_COUNT; i++)
+	{
+		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
+											ObjectIdGetDatum(enum_type),
+											CStringGetDatum(rid_state_label(i)));
+
+		if (!HeapTupleIsValid(tuple))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("robot_state has no value \"%s\"", rid_state_label(i))));
+		values[i] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
+		ReleaseSysCache(tuple);
+	}
+}
+
 /* The state of an enum value by its label; unknown values have none. */
 static rid_state
 state_of_enum(Oid value)
@@ -69,26 +94,12 @@ Datum
 robot_state_transitions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			enum_type;
 	Oid			values[RID_STATE_COUNT];
 	int			from;
 	int			to;
 
 	InitMaterializedSRF(fcinfo, 0);
-	enum_type = TupleDescAttr(rsinfo->setDesc, 0)->atttypid;
-	for (from = 0; from < RID_STATE_COUNT; from++)
-	{
-		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
-											ObjectIdGetDatum(enum_type),
-											CStringGetDatum(rid_state_label(from)));
-
-		if (!HeapTupleIsValid(tuple))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("robot_state has no value \"%s\"", rid_state_label(from))));
-		values[from] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
-		ReleaseSysCache(tuple);
-	}
+	robot_state_enum_values(TupleDescAttr(rsinfo->setDesc, 0)->atttypid, values);
 	for (from = 0; from < RID_STATE_COUNT; from++)
 		for (to = 0; to < RID_STATE_COUNT; to++)
 		{
