@@ -515,6 +515,93 @@ guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
 	list_free(ancestors);
 }
 
+/* Find the row of the robot with code id through the unique index. */
+static bool
+lookup_find_row(Relation heap, const GuardLookup *lookup, Snapshot snapshot,
+				Datum id, TupleTableSlot *slot)
+{
+	Relation	index = index_open(lookup->indexid, AccessShareLock);
+	IndexScanDesc scan;
+	ScanKeyData key;
+	bool		found;
+
+	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
+								   InvalidOid, InvalidOid,
+								   (FmgrInfo *) &lookup->eq_finfo, id);
+	scan = RID_INDEX_BEGINSCAN(heap, index, snapshot, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	index_close(index, NoLock);
+	return found;
+}
+
+/*
+ * Lock the row found FOR SHARE until the transaction ends.  False if it
+ * was deleted meanwhile, or its newest version carries another code.
+ */
+static bool
+lookup_lock_row(Relation heap, const GuardLookup *lookup, Snapshot snapshot,
+				Datum id, TupleTableSlot *slot)
+{
+	ItemPointerData tid = slot->tts_tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	Datum		current;
+	bool		isnull;
+
+	result = table_tuple_lock(heap, &tid, snapshot, slot,
+							  GetCurrentCommandId(true), LockTupleShare,
+							  LockWaitBlock,
+							  IsolationUsesXactSnapshot() ? 0 :
+							  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+							  &tmfd);
+	switch (result)
+	{
+		case TM_Ok:
+			if (!tmfd.traversed)
+				return true;
+			current = slot_getattr(slot, lookup->id_att, &isnull);
+			return !isnull &&
+				robot_id_cmp_internal(DatumGetRobotIdP(current),
+									  DatumGetRobotIdP(id)) == 0;
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			return false;
+		case TM_Updated:
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+					 errmsg("robot row in \"%s\" was already changed by this statement",
+							RelationGetRelationName(heap))));
+	}
+	return false;				/* not reached */
+}
+
+/* The state and recall flag of the locked row. */
+static void
+lookup_read_row(const GuardLookup *lookup, const GuardTypes *types,
+				TupleTableSlot *slot, rid_state *state, bool *recalled)
+{
+	bool		isnull;
+	Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
+
+	*state = guard_state(types, value, isnull);
+	*recalled = false;
+	if (lookup->recalled_att != InvalidAttrNumber)
+	{
+		value = slot_getattr(slot, lookup->recalled_att, &isnull);
+		*recalled = !isnull && DatumGetBool(value);
+	}
+}
+
 /*
  * Find a robot by code and lock its row FOR SHARE until the transaction
  * ends, so that a concurrent recall, scrapping or code change waits for us
@@ -527,81 +614,15 @@ guard_lookup_robot(const GuardLookup *lookup, const GuardTypes *types,
 				   Datum id, rid_state *state, bool *recalled)
 {
 	Relation	heap = table_open(lookup->relid, RowShareLock);
-	Relation	index = index_open(lookup->indexid, AccessShareLock);
 	Snapshot	snapshot = GetActiveSnapshot();
 	TupleTableSlot *slot = table_slot_create(heap, NULL);
-	IndexScanDesc scan;
-	ScanKeyData key;
 	bool		found;
 
-	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
-								   InvalidOid, InvalidOid,
-								   (FmgrInfo *) &lookup->eq_finfo, id);
-	scan = RID_INDEX_BEGINSCAN(heap, index, snapshot, 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	index_endscan(scan);
-
+	found = lookup_find_row(heap, lookup, snapshot, id, slot) &&
+		lookup_lock_row(heap, lookup, snapshot, id, slot);
 	if (found)
-	{
-		ItemPointerData tid = slot->tts_tid;
-		TM_FailureData tmfd;
-		TM_Result	result;
-		bool		isnull;
-
-		result = table_tuple_lock(heap, &tid, snapshot, slot,
-								  GetCurrentCommandId(true), LockTupleShare,
-								  LockWaitBlock,
-								  IsolationUsesXactSnapshot() ? 0 :
-								  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
-								  &tmfd);
-		switch (result)
-		{
-			case TM_Ok:
-				/* the newest version may carry another code */
-				if (tmfd.traversed)
-				{
-					Datum		current = slot_getattr(slot, lookup->id_att, &isnull);
-
-					found = !isnull &&
-						robot_id_cmp_internal(DatumGetRobotIdP(current),
-											  DatumGetRobotIdP(id)) == 0;
-				}
-				break;
-			case TM_Deleted:
-				if (IsolationUsesXactSnapshot())
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent delete")));
-				found = false;
-				break;
-			case TM_Updated:
-				ereport(ERROR,
-						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("could not serialize access due to concurrent update")));
-				break;
-			default:
-				ereport(ERROR,
-						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
-						 errmsg("robot row in \"%s\" was already changed by this statement",
-								RelationGetRelationName(heap))));
-		}
-		if (found)
-		{
-			Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
-
-			*state = guard_state(types, value, isnull);
-			*recalled = false;
-			if (lookup->recalled_att != InvalidAttrNumber)
-			{
-				value = slot_getattr(slot, lookup->recalled_att, &isnull);
-				*recalled = !isnull && DatumGetBool(value);
-			}
-		}
-	}
-
+		lookup_read_row(lookup, types, slot, state, recalled);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, NoLock);
 	table_close(heap, NoLock);
 	return found;
 }

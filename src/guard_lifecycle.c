@@ -126,9 +126,148 @@ report_move(Relation rel, rid_rule rule, const char *code, rid_state from,
 }
 
 /*
+ * INSERT: a robot is registered as manufactured, and one rebuilt from
+ * another is not rebuilt from a scrapped unit.
+ */
+static HeapTuple
+lifecycle_insert(GuardCacheEntry *entry, Relation rel, HeapTuple new_row)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		id_null;
+	Datum		id = heap_getattr(new_row, entry->id_att, desc, &id_null);
+	rid_state	state = tuple_state(entry, new_row, desc);
+	char		code[RID_DIGITS + 1];
+
+	if (rid_check_register(state) != RID_RULE_OK)
+	{
+		guard_format_id(id, id_null, code);
+		guard_violation(rel, RID_RULE_TRANSITION,
+						psprintf("robot %s must be registered as manufactured", code),
+						psprintf("It was registered as %s.", rid_state_label(state)),
+						NULL);
+	}
+	if (entry->nlookups > 0)
+	{
+		guard_format_id(id, id_null, code);
+		check_source(entry, rel, new_row, code);
+	}
+	return new_row;
+}
+
+/* UPDATE, first: a robot's identity code never changes. */
+static void
+lifecycle_check_code_kept(GuardCacheEntry *entry, Relation rel,
+						  HeapTuple old_row, Datum new_id, bool new_id_null)
+{
+	bool		old_id_null;
+	Datum		old_id = heap_getattr(old_row, entry->id_att,
+									  RelationGetDescr(rel), &old_id_null);
+	char		old_code[RID_DIGITS + 1];
+	char		new_code[RID_DIGITS + 1];
+
+	if (old_id_null == new_id_null &&
+		(new_id_null || robot_id_cmp_internal(DatumGetRobotIdP(old_id),
+											  DatumGetRobotIdP(new_id)) == 0))
+		return;
+	guard_format_id(old_id, old_id_null, old_code);
+	guard_format_id(new_id, new_id_null, new_code);
+	guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
+					psprintf("the identity code of robot %s cannot change", old_code),
+					psprintf("Attempted to change it to %s.", new_code),
+					NULL);
+}
+
+/*
+ * UPDATE, then: the move from the old state to the new one is legal, and
+ * not one that the new row's recall flag holds back.
+ */
+static void
+lifecycle_check_move(GuardCacheEntry *entry, Relation rel, HeapTuple old_row,
+					 HeapTuple new_row, Datum id, bool id_null)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	rid_state	from = tuple_state(entry, old_row, desc);
+	rid_state	to = tuple_state(entry, new_row, desc);
+	bool		recalled = false;
+	rid_rule	rule;
+	char		code[RID_DIGITS + 1];
+
+	if (entry->recalled_att != InvalidAttrNumber)
+	{
+		bool		isnull;
+		Datum		flag = heap_getattr(new_row, entry->recalled_att, desc, &isnull);
+
+		recalled = !isnull && DatumGetBool(flag);
+	}
+	rule = rid_check_move(from, to, recalled);
+	if (rule == RID_RULE_OK)
+		return;
+	guard_format_id(id, id_null, code);
+	report_move(rel, rule, code, from, to);
+}
+
+/* Whether an UPDATE sets refurbished_from anew: then it is checked again. */
+static bool
+lifecycle_source_changed(GuardCacheEntry *entry, TupleDesc desc,
+						 HeapTuple old_row, HeapTuple new_row)
+{
+	bool		old_null;
+	bool		new_null;
+	Datum		old_source = heap_getattr(old_row, entry->refurbished_att,
+										  desc, &old_null);
+	Datum		new_source = heap_getattr(new_row, entry->refurbished_att,
+										  desc, &new_null);
+
+	return !new_null &&
+		(old_null ||
+		 robot_id_cmp_internal(DatumGetRobotIdP(old_source),
+							   DatumGetRobotIdP(new_source)) != 0);
+}
+
+/*
+ * UPDATE: the code is kept, the move is legal, and a new source is not a
+ * scrapped unit, checked in that order.
+ */
+static HeapTuple
+lifecycle_update(GuardCacheEntry *entry, Relation rel, HeapTuple old_row,
+				 HeapTuple new_row)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		id_null;
+	Datum		id = heap_getattr(new_row, entry->id_att, desc, &id_null);
+	char		code[RID_DIGITS + 1];
+
+	lifecycle_check_code_kept(entry, rel, old_row, id, id_null);
+	lifecycle_check_move(entry, rel, old_row, new_row, id, id_null);
+	if (entry->nlookups > 0 &&
+		lifecycle_source_changed(entry, desc, old_row, new_row))
+	{
+		guard_format_id(id, id_null, code);
+		check_source(entry, rel, new_row, code);
+	}
+	return new_row;
+}
+
+/* DELETE: a robot's lifecycle history is permanent.  Does not return. */
+static void
+lifecycle_delete(GuardCacheEntry *entry, Relation rel, HeapTuple old_row)
+{
+	bool		id_null;
+	Datum		id = heap_getattr(old_row, entry->id_att, RelationGetDescr(rel),
+								  &id_null);
+	char		code[RID_DIGITS + 1];
+
+	guard_format_id(id, id_null, code);
+	guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
+					psprintf("robot %s cannot be deleted", code),
+					"A robot's lifecycle history is permanent.",
+					"Move it to retired instead.");
+}
+
+/*
  * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW: legal moves, recall hold,
  * no refurbishment of scrapped units, and a history that is never deleted
- * and whose code never changes.
+ * and whose code never changes.  One helper per event.
  */
 PG_FUNCTION_INFO_V1(robot_lifecycle_guard);
 Datum
@@ -138,104 +277,15 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 											   GUARD_ON_INSERT | GUARD_ON_UPDATE | GUARD_ON_DELETE);
 	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
 	Relation	rel = trigdata->tg_relation;
-	TupleDesc	desc = RelationGetDescr(rel);
-	HeapTuple	old_tuple = trigdata->tg_trigtuple;
-	HeapTuple	new_tuple = trigdata->tg_newtuple;
-	char		code[RID_DIGITS + 1];
-	Datum		id;
-	bool		id_null;
-	bool		isnull;
-	rid_state	to;
 
 	if (!entry->valid)
 		resolve(entry, trigdata);
 
-	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-	{
-		id = heap_getattr(old_tuple, entry->id_att, desc, &id_null);
-		guard_format_id(id, id_null, code);
-		guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
-						psprintf("robot %s cannot be deleted", code),
-						"A robot's lifecycle history is permanent.",
-						"Move it to retired instead.");
-	}
-
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-	{
-		id = heap_getattr(old_tuple, entry->id_att, desc, &id_null);
-		to = tuple_state(entry, old_tuple, desc);
-		if (rid_check_register(to) != RID_RULE_OK)
-		{
-			guard_format_id(id, id_null, code);
-			guard_violation(rel, RID_RULE_TRANSITION,
-							psprintf("robot %s must be registered as manufactured", code),
-							psprintf("It was registered as %s.", rid_state_label(to)),
-							NULL);
-		}
-		if (entry->nlookups > 0)
-		{
-			guard_format_id(id, id_null, code);
-			check_source(entry, rel, old_tuple, code);
-		}
-		return PointerGetDatum(old_tuple);
-	}
-
-	/* UPDATE */
-	{
-		bool		old_null;
-		Datum		old_id = heap_getattr(old_tuple, entry->id_att, desc, &old_null);
-		rid_state	from;
-		bool		recalled = false;
-		rid_rule	rule;
-
-		id = heap_getattr(new_tuple, entry->id_att, desc, &id_null);
-		if (old_null != id_null ||
-			(!id_null && robot_id_cmp_internal(DatumGetRobotIdP(old_id),
-											   DatumGetRobotIdP(id)) != 0))
-		{
-			char		new_code[RID_DIGITS + 1];
-
-			guard_format_id(old_id, old_null, code);
-			guard_format_id(id, id_null, new_code);
-			guard_violation(rel, RID_RULE_HISTORY_IMMUTABLE,
-							psprintf("the identity code of robot %s cannot change", code),
-							psprintf("Attempted to change it to %s.", new_code),
-							NULL);
-		}
-
-		from = tuple_state(entry, old_tuple, desc);
-		to = tuple_state(entry, new_tuple, desc);
-		if (entry->recalled_att != InvalidAttrNumber)
-		{
-			Datum		flag = heap_getattr(new_tuple, entry->recalled_att, desc, &isnull);
-
-			recalled = !isnull && DatumGetBool(flag);
-		}
-		rule = rid_check_move(from, to, recalled);
-		if (rule != RID_RULE_OK)
-		{
-			guard_format_id(id, id_null, code);
-			report_move(rel, rule, code, from, to);
-		}
-
-		if (entry->nlookups > 0)
-		{
-			bool		old_source_null;
-			bool		new_source_null;
-			Datum		old_source = heap_getattr(old_tuple, entry->refurbished_att,
-												  desc, &old_source_null);
-			Datum		new_source = heap_getattr(new_tuple, entry->refurbished_att,
-												  desc, &new_source_null);
-
-			if (!new_source_null &&
-				(old_source_null ||
-				 robot_id_cmp_internal(DatumGetRobotIdP(old_source),
-									   DatumGetRobotIdP(new_source)) != 0))
-			{
-				guard_format_id(id, id_null, code);
-				check_source(entry, rel, new_tuple, code);
-			}
-		}
-		return PointerGetDatum(new_tuple);
-	}
+		return PointerGetDatum(lifecycle_insert(entry, rel, trigdata->tg_trigtuple));
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		return PointerGetDatum(lifecycle_update(entry, rel, trigdata->tg_trigtuple,
+												trigdata->tg_newtuple));
+	lifecycle_delete(entry, rel, trigdata->tg_trigtuple);
+	return PointerGetDatum(NULL);	/* not reached */
 }
