@@ -38,7 +38,7 @@ static HTAB *guard_cache = NULL;
  * events it handles.  Anything else is trigger protocol misuse, 39P01.
  */
 TriggerData *
-guard_trigger_data(FunctionCallInfo fcinfo, const char *name, int events)
+guard_check_call(FunctionCallInfo fcinfo, const char *name, int events)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent event;
@@ -593,7 +593,7 @@ lookup_read_row(const GuardLookup *lookup, const GuardTypes *types,
 	bool		isnull;
 	Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
 
-	*state = guard_state(types, value, isnull);
+	*state = guard_decode_state(types, value, isnull);
 	*recalled = false;
 	if (lookup->recalled_att != InvalidAttrNumber)
 	{
@@ -627,8 +627,9 @@ guard_lookup_robot(const GuardLookup *lookup, const GuardTypes *types,
 	return found;
 }
 
+/* The state a stored robot_state value stands for: a cached OID compare. */
 rid_state
-guard_state(const GuardTypes *types, Datum value, bool isnull)
+guard_decode_state(const GuardTypes *types, Datum value, bool isnull)
 {
 	Oid			oid = DatumGetObjectId(value);
 	int			i;

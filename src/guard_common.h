@@ -70,8 +70,8 @@ typedef struct GuardArgument
 	bool		given;
 } GuardArgument;
 
-extern TriggerData *guard_trigger_data(FunctionCallInfo fcinfo,
-									   const char *name, int events);
+extern TriggerData *guard_check_call(FunctionCallInfo fcinfo,
+									 const char *name, int events);
 extern void guard_parse_arguments(TriggerData *trigdata, const char *name,
 								  GuardArgument *arguments, int count);
 extern GuardCacheEntry *guard_cache_entry(FunctionCallInfo fcinfo,
@@ -95,7 +95,8 @@ extern void guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
 extern bool guard_lookup_robot(const GuardLookup *lookup,
 							   const GuardTypes *types, Datum id,
 							   rid_state *state, bool *recalled);
-extern rid_state guard_state(const GuardTypes *types, Datum value, bool isnull);
+extern rid_state guard_decode_state(const GuardTypes *types, Datum value,
+									 bool isnull);
 extern void guard_format_id(Datum value, bool isnull, char *buf);
 extern char *guard_rule_message(rid_rule rule, const char *code);
 pg_noreturn extern void guard_violation(Relation rel, rid_rule rule, const char *message,

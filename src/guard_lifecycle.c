@@ -13,7 +13,7 @@
 
 /* "sold, recycled, retired", or "none" */
 static char *
-next_states_text(rid_state from)
+lifecycle_next_states(rid_state from)
 {
 	rid_state	next[RID_STATE_COUNT];
 	int			n = rid_state_next(from, next);
@@ -26,8 +26,13 @@ next_states_text(rid_state from)
 	return n ? buf.data : "none";
 }
 
+/*
+ * Resolve the trigger into its cache entry: the guarded table's columns
+ * and, when it has refurbished_from, look-ups of source robots in the table
+ * or its partition tree.
+ */
 static void
-resolve(GuardCacheEntry *entry, TriggerData *trigdata)
+lifecycle_resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 {
 	Relation	rel = trigdata->tg_relation;
 	GuardArgument args[] = {
@@ -58,12 +63,12 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
  * judged.
  */
 static void
-check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
-			 const char *code)
+lifecycle_check_source(GuardCacheEntry *entry, Relation rel, HeapTuple row,
+					   const char *code)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	bool		isnull;
-	Datum		source = heap_getattr(tuple, entry->refurbished_att, desc, &isnull);
+	Datum		source = heap_getattr(row, entry->refurbished_att, desc, &isnull);
 	rid_state	state;
 	bool		recalled;
 	char		source_code[RID_DIGITS + 1];
@@ -86,18 +91,19 @@ check_source(GuardCacheEntry *entry, Relation rel, HeapTuple tuple,
 	}
 }
 
+/* The lifecycle state a row of the guarded table records. */
 static rid_state
-tuple_state(const GuardCacheEntry *entry, HeapTuple tuple, TupleDesc desc)
+lifecycle_row_state(const GuardCacheEntry *entry, HeapTuple row, TupleDesc desc)
 {
 	bool		isnull;
-	Datum		value = heap_getattr(tuple, entry->state_att, desc, &isnull);
+	Datum		value = heap_getattr(row, entry->state_att, desc, &isnull);
 
-	return guard_state(&entry->types, value, isnull);
+	return guard_decode_state(&entry->types, value, isnull);
 }
 
 static void
-report_move(Relation rel, rid_rule rule, const char *code, rid_state from,
-			rid_state to)
+lifecycle_report_move(Relation rel, rid_rule rule, const char *code,
+					  rid_state from, rid_state to)
 {
 	const char *from_label = rid_state_label(from);
 	const char *to_label = rid_state_label(to);
@@ -121,7 +127,7 @@ report_move(Relation rel, rid_rule rule, const char *code, rid_state from,
 							psprintf("illegal lifecycle transition for robot %s", code),
 							psprintf("A robot cannot move from %s to %s.", from_label, to_label),
 							psprintf("From %s a robot may move to: %s.", from_label,
-									 next_states_text(from)));
+									 lifecycle_next_states(from)));
 	}
 }
 
@@ -135,7 +141,7 @@ lifecycle_insert(GuardCacheEntry *entry, Relation rel, HeapTuple new_row)
 	TupleDesc	desc = RelationGetDescr(rel);
 	bool		id_null;
 	Datum		id = heap_getattr(new_row, entry->id_att, desc, &id_null);
-	rid_state	state = tuple_state(entry, new_row, desc);
+	rid_state	state = lifecycle_row_state(entry, new_row, desc);
 	char		code[RID_DIGITS + 1];
 
 	if (rid_check_register(state) != RID_RULE_OK)
@@ -149,7 +155,7 @@ lifecycle_insert(GuardCacheEntry *entry, Relation rel, HeapTuple new_row)
 	if (entry->nlookups > 0)
 	{
 		guard_format_id(id, id_null, code);
-		check_source(entry, rel, new_row, code);
+		lifecycle_check_source(entry, rel, new_row, code);
 	}
 	return new_row;
 }
@@ -186,8 +192,8 @@ lifecycle_check_move(GuardCacheEntry *entry, Relation rel, HeapTuple old_row,
 					 HeapTuple new_row, Datum id, bool id_null)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	rid_state	from = tuple_state(entry, old_row, desc);
-	rid_state	to = tuple_state(entry, new_row, desc);
+	rid_state	from = lifecycle_row_state(entry, old_row, desc);
+	rid_state	to = lifecycle_row_state(entry, new_row, desc);
 	bool		recalled = false;
 	rid_rule	rule;
 	char		code[RID_DIGITS + 1];
@@ -203,7 +209,7 @@ lifecycle_check_move(GuardCacheEntry *entry, Relation rel, HeapTuple old_row,
 	if (rule == RID_RULE_OK)
 		return;
 	guard_format_id(id, id_null, code);
-	report_move(rel, rule, code, from, to);
+	lifecycle_report_move(rel, rule, code, from, to);
 }
 
 /* Whether an UPDATE sets refurbished_from anew: then it is checked again. */
@@ -243,7 +249,7 @@ lifecycle_update(GuardCacheEntry *entry, Relation rel, HeapTuple old_row,
 		lifecycle_source_changed(entry, desc, old_row, new_row))
 	{
 		guard_format_id(id, id_null, code);
-		check_source(entry, rel, new_row, code);
+		lifecycle_check_source(entry, rel, new_row, code);
 	}
 	return new_row;
 }
@@ -273,13 +279,13 @@ PG_FUNCTION_INFO_V1(robot_lifecycle_guard);
 Datum
 robot_lifecycle_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = guard_trigger_data(fcinfo, LIFECYCLE_GUARD,
-											   GUARD_ON_INSERT | GUARD_ON_UPDATE | GUARD_ON_DELETE);
+	TriggerData *trigdata = guard_check_call(fcinfo, LIFECYCLE_GUARD,
+											 GUARD_ON_INSERT | GUARD_ON_UPDATE | GUARD_ON_DELETE);
 	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
 	Relation	rel = trigdata->tg_relation;
 
 	if (!entry->valid)
-		resolve(entry, trigdata);
+		lifecycle_resolve(entry, trigdata);
 
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 		return PointerGetDatum(lifecycle_insert(entry, rel, trigdata->tg_trigtuple));

@@ -28,7 +28,8 @@ typedef struct RegistryCheck
  * that a role may not reference it does not even hold a lock on it.
  */
 static void
-check_registry(const RangeVar *relation, Oid relid, Oid old_relid, void *arg)
+market_check_registry(const RangeVar *relation, Oid relid, Oid old_relid,
+					  void *arg)
 {
 	RegistryCheck *check = (RegistryCheck *) arg;
 
@@ -45,7 +46,7 @@ check_registry(const RangeVar *relation, Oid relid, Oid old_relid, void *arg)
  * event's code column and the registry's columns.
  */
 static void
-resolve(GuardCacheEntry *entry, TriggerData *trigdata)
+market_resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 {
 	Relation	rel = trigdata->tg_relation;
 	GuardArgument args[] = {
@@ -78,7 +79,7 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	 */
 	registry_oid = RangeVarGetRelidExtended(makeRangeVarFromNameList(RID_QUALIFIED_NAME_LIST(args[0].value)),
 											AccessShareLock, 0,
-											check_registry, &check);
+											market_check_registry, &check);
 	guard_watch(entry, registry_oid);
 	registry = table_open(registry_oid, AccessShareLock);
 	if (registry->rd_rel->relkind != RELKIND_RELATION)
@@ -101,8 +102,8 @@ PG_FUNCTION_INFO_V1(robot_market_guard);
 Datum
 robot_market_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = guard_trigger_data(fcinfo, MARKET_GUARD,
-											   GUARD_ON_INSERT | GUARD_ON_UPDATE);
+	TriggerData *trigdata = guard_check_call(fcinfo, MARKET_GUARD,
+											 GUARD_ON_INSERT | GUARD_ON_UPDATE);
 	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -117,7 +118,7 @@ robot_market_guard(PG_FUNCTION_ARGS)
 	rid_rule	rule;
 
 	if (!entry->valid)
-		resolve(entry, trigdata);
+		market_resolve(entry, trigdata);
 
 	id = heap_getattr(tuple, entry->column_att, desc, &isnull);
 	if (is_update && !isnull)
