@@ -679,7 +679,8 @@ guard_rule_message(rid_rule rule, const char *code)
 
 /*
  * Report a broken rule: 23514 with the schema, the table and the rule's
- * constraint name set, so that a driver tells the rules apart.
+ * constraint name set, so that a driver tells the rules apart.  Does not
+ * return, and is declared so: the triggers' switches rely on it.
  */
 void
 guard_violation(Relation rel, rid_rule rule, const char *message,

@@ -99,6 +99,7 @@ extern rid_state guard_decode_state(const GuardTypes *types, Datum value,
 									 bool isnull);
 extern void guard_format_id(Datum value, bool isnull, char *buf);
 extern char *guard_rule_message(rid_rule rule, const char *code);
+/* Does not return: callers' switches end a case with it, without break. */
 pg_noreturn extern void guard_violation(Relation rel, rid_rule rule, const char *message,
 										const char *detail, const char *hint);
 

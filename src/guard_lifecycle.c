@@ -101,6 +101,10 @@ lifecycle_row_state(const GuardCacheEntry *entry, HeapTuple row, TupleDesc desc)
 	return guard_decode_state(&entry->types, value, isnull);
 }
 
+/*
+ * Report a move that breaks rule.  Does not return: no case needs a break,
+ * since guard_violation() does not return.
+ */
 static void
 lifecycle_report_move(Relation rel, rid_rule rule, const char *code,
 					  rid_state from, rid_state to)
@@ -110,8 +114,6 @@ lifecycle_report_move(Relation rel, rid_rule rule, const char *code,
 
 	switch (rule)
 	{
-		case RID_RULE_OK:
-			return;
 		case RID_RULE_NO_REFURBISHMENT:
 			guard_violation(rel, rule, guard_rule_message(rule, code),
 							psprintf("It is %s and cannot move to %s; the only move left is to retired.",
@@ -292,6 +294,6 @@ robot_lifecycle_guard(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		return PointerGetDatum(lifecycle_update(entry, rel, trigdata->tg_trigtuple,
 												trigdata->tg_newtuple));
-	lifecycle_delete(entry, rel, trigdata->tg_trigtuple);
-	return PointerGetDatum(NULL);	/* not reached */
+	lifecycle_delete(entry, rel, trigdata->tg_trigtuple);	/* does not return */
+	return PointerGetDatum(NULL);
 }
