@@ -4,9 +4,12 @@
 
 EXTENSION = robotid
 MODULE_big = robotid
-OBJS = src/rid_core.o src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o \
-	src/lifecycle_core.o src/guard.o src/lifecycle.o src/market_guard.o \
-	src/robot_id_selfuncs.o
+# by layer: pure C (*_core), the types' glue (robot_*), the triggers' glue
+# (guard_*)
+OBJS = src/rid_core.o src/lifecycle_core.o \
+	src/robot_id.o src/robot_id_sort.o src/robot_id_prefix.o src/robot_id_selfuncs.o \
+	src/robot_state.o \
+	src/guard_common.o src/guard_lifecycle.o src/guard_market.o
 DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql extension/robotid--1.1--1.2.sql \
 	extension/robotid--1.2--1.3.sql
 DATA_built = extension/robotid--1.3--1.4.sql

@@ -104,4 +104,7 @@ extern double robot_id_prefix_range_selectivity(struct PlannerInfo *root,
 extern RobotId *robot_id_parse_text(const char *str, size_t len,
 									 struct Node *escontext);
 
+/* robot_state.c: robot_state's pg_enum OIDs, RID_STATE_COUNT of them */
+extern void robot_state_enum_values(Oid enum_type, Oid *values);
+
 #endif							/* ROBOTID_H */

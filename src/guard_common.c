@@ -1,8 +1,9 @@
 /*
- * guard.c
- *		Shared machinery of the lifecycle and market triggers; see guard.h.
+ * guard_common.c
+ *		Shared machinery of the lifecycle and market triggers; see
+ *		guard_common.h.
  */
-#include "guard.h"
+#include "guard_common.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -14,7 +15,6 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_am.h"
-#include "catalog/pg_enum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -38,7 +38,7 @@ static HTAB *guard_cache = NULL;
  * events it handles.  Anything else is trigger protocol misuse, 39P01.
  */
 TriggerData *
-guard_trigger_data(FunctionCallInfo fcinfo, const char *name, int events)
+guard_check_call(FunctionCallInfo fcinfo, const char *name, int events)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent event;
@@ -335,23 +335,10 @@ void
 guard_load_types(TriggerData *trigdata, GuardTypes *types)
 {
 	Oid			namespace = get_func_namespace(trigdata->tg_trigger->tgfoid);
-	int			i;
 
 	types->robot_id = type_in_namespace("robot_id", namespace);
 	types->robot_state = type_in_namespace("robot_state", namespace);
-	for (i = 0; i < RID_STATE_COUNT; i++)
-	{
-		HeapTuple	tuple = SearchSysCache2(ENUMTYPOIDNAME,
-											ObjectIdGetDatum(types->robot_state),
-											CStringGetDatum(rid_state_label(i)));
-
-		if (!HeapTupleIsValid(tuple))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("robot_state has no value \"%s\"", rid_state_label(i))));
-		types->state_values[i] = ((Form_pg_enum) GETSTRUCT(tuple))->oid;
-		ReleaseSysCache(tuple);
-	}
+	robot_state_enum_values(types->robot_state, types->state_values);
 }
 
 /*
@@ -528,6 +515,93 @@ guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
 	list_free(ancestors);
 }
 
+/* Find the row of the robot with code id through the unique index. */
+static bool
+lookup_find_row(Relation heap, const GuardLookup *lookup, Snapshot snapshot,
+				Datum id, TupleTableSlot *slot)
+{
+	Relation	index = index_open(lookup->indexid, AccessShareLock);
+	IndexScanDesc scan;
+	ScanKeyData key;
+	bool		found;
+
+	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
+								   InvalidOid, InvalidOid,
+								   (FmgrInfo *) &lookup->eq_finfo, id);
+	scan = RID_INDEX_BEGINSCAN(heap, index, snapshot, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	index_close(index, NoLock);
+	return found;
+}
+
+/*
+ * Lock the row found FOR SHARE until the transaction ends.  False if it
+ * was deleted meanwhile, or its newest version carries another code.
+ */
+static bool
+lookup_lock_row(Relation heap, const GuardLookup *lookup, Snapshot snapshot,
+				Datum id, TupleTableSlot *slot)
+{
+	ItemPointerData tid = slot->tts_tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	Datum		current;
+	bool		isnull;
+
+	result = table_tuple_lock(heap, &tid, snapshot, slot,
+							  GetCurrentCommandId(true), LockTupleShare,
+							  LockWaitBlock,
+							  IsolationUsesXactSnapshot() ? 0 :
+							  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+							  &tmfd);
+	switch (result)
+	{
+		case TM_Ok:
+			if (!tmfd.traversed)
+				return true;
+			current = slot_getattr(slot, lookup->id_att, &isnull);
+			return !isnull &&
+				robot_id_cmp_internal(DatumGetRobotIdP(current),
+									  DatumGetRobotIdP(id)) == 0;
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			return false;
+		case TM_Updated:
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+					 errmsg("robot row in \"%s\" was already changed by this statement",
+							RelationGetRelationName(heap))));
+	}
+	return false;				/* not reached */
+}
+
+/* The state and recall flag of the locked row. */
+static void
+lookup_read_row(const GuardLookup *lookup, const GuardTypes *types,
+				TupleTableSlot *slot, rid_state *state, bool *recalled)
+{
+	bool		isnull;
+	Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
+
+	*state = guard_decode_state(types, value, isnull);
+	*recalled = false;
+	if (lookup->recalled_att != InvalidAttrNumber)
+	{
+		value = slot_getattr(slot, lookup->recalled_att, &isnull);
+		*recalled = !isnull && DatumGetBool(value);
+	}
+}
+
 /*
  * Find a robot by code and lock its row FOR SHARE until the transaction
  * ends, so that a concurrent recall, scrapping or code change waits for us
@@ -540,87 +614,22 @@ guard_lookup_robot(const GuardLookup *lookup, const GuardTypes *types,
 				   Datum id, rid_state *state, bool *recalled)
 {
 	Relation	heap = table_open(lookup->relid, RowShareLock);
-	Relation	index = index_open(lookup->indexid, AccessShareLock);
 	Snapshot	snapshot = GetActiveSnapshot();
 	TupleTableSlot *slot = table_slot_create(heap, NULL);
-	IndexScanDesc scan;
-	ScanKeyData key;
 	bool		found;
 
-	ScanKeyEntryInitializeWithInfo(&key, 0, 1, BTEqualStrategyNumber,
-								   InvalidOid, InvalidOid,
-								   (FmgrInfo *) &lookup->eq_finfo, id);
-	scan = RID_INDEX_BEGINSCAN(heap, index, snapshot, 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	index_endscan(scan);
-
+	found = lookup_find_row(heap, lookup, snapshot, id, slot) &&
+		lookup_lock_row(heap, lookup, snapshot, id, slot);
 	if (found)
-	{
-		ItemPointerData tid = slot->tts_tid;
-		TM_FailureData tmfd;
-		TM_Result	result;
-		bool		isnull;
-
-		result = table_tuple_lock(heap, &tid, snapshot, slot,
-								  GetCurrentCommandId(true), LockTupleShare,
-								  LockWaitBlock,
-								  IsolationUsesXactSnapshot() ? 0 :
-								  TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
-								  &tmfd);
-		switch (result)
-		{
-			case TM_Ok:
-				/* the newest version may carry another code */
-				if (tmfd.traversed)
-				{
-					Datum		current = slot_getattr(slot, lookup->id_att, &isnull);
-
-					found = !isnull &&
-						robot_id_cmp_internal(DatumGetRobotIdP(current),
-											  DatumGetRobotIdP(id)) == 0;
-				}
-				break;
-			case TM_Deleted:
-				if (IsolationUsesXactSnapshot())
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent delete")));
-				found = false;
-				break;
-			case TM_Updated:
-				ereport(ERROR,
-						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("could not serialize access due to concurrent update")));
-				break;
-			default:
-				ereport(ERROR,
-						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
-						 errmsg("robot row in \"%s\" was already changed by this statement",
-								RelationGetRelationName(heap))));
-		}
-		if (found)
-		{
-			Datum		value = slot_getattr(slot, lookup->state_att, &isnull);
-
-			*state = guard_state(types, value, isnull);
-			*recalled = false;
-			if (lookup->recalled_att != InvalidAttrNumber)
-			{
-				value = slot_getattr(slot, lookup->recalled_att, &isnull);
-				*recalled = !isnull && DatumGetBool(value);
-			}
-		}
-	}
-
+		lookup_read_row(lookup, types, slot, state, recalled);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, NoLock);
 	table_close(heap, NoLock);
 	return found;
 }
 
+/* The state a stored robot_state value stands for: a cached OID compare. */
 rid_state
-guard_state(const GuardTypes *types, Datum value, bool isnull)
+guard_decode_state(const GuardTypes *types, Datum value, bool isnull)
 {
 	Oid			oid = DatumGetObjectId(value);
 	int			i;
@@ -670,7 +679,8 @@ guard_rule_message(rid_rule rule, const char *code)
 
 /*
  * Report a broken rule: 23514 with the schema, the table and the rule's
- * constraint name set, so that a driver tells the rules apart.
+ * constraint name set, so that a driver tells the rules apart.  Does not
+ * return, and is declared so: the triggers' switches rely on it.
  */
 void
 guard_violation(Relation rel, rid_rule rule, const char *message,

@@ -1,11 +1,11 @@
 /*
- * guard.h
+ * guard_common.h
  *		Shared machinery of the lifecycle and market triggers: checking how a
  *		trigger was called, its key=column arguments, the per-backend cache
  *		of resolved columns, and locked look-ups of robots by code.
  */
-#ifndef GUARD_H
-#define GUARD_H
+#ifndef GUARD_COMMON_H
+#define GUARD_COMMON_H
 
 #include "robotid.h"
 #include "lifecycle_core.h"
@@ -70,8 +70,8 @@ typedef struct GuardArgument
 	bool		given;
 } GuardArgument;
 
-extern TriggerData *guard_trigger_data(FunctionCallInfo fcinfo,
-									   const char *name, int events);
+extern TriggerData *guard_check_call(FunctionCallInfo fcinfo,
+									 const char *name, int events);
 extern void guard_parse_arguments(TriggerData *trigdata, const char *name,
 								  GuardArgument *arguments, int count);
 extern GuardCacheEntry *guard_cache_entry(FunctionCallInfo fcinfo,
@@ -95,10 +95,12 @@ extern void guard_lookup_tree(GuardCacheEntry *entry, TriggerData *trigdata,
 extern bool guard_lookup_robot(const GuardLookup *lookup,
 							   const GuardTypes *types, Datum id,
 							   rid_state *state, bool *recalled);
-extern rid_state guard_state(const GuardTypes *types, Datum value, bool isnull);
+extern rid_state guard_decode_state(const GuardTypes *types, Datum value,
+									 bool isnull);
 extern void guard_format_id(Datum value, bool isnull, char *buf);
 extern char *guard_rule_message(rid_rule rule, const char *code);
+/* Does not return: callers' switches end a case with it, without break. */
 pg_noreturn extern void guard_violation(Relation rel, rid_rule rule, const char *message,
 										const char *detail, const char *hint);
 
-#endif							/* GUARD_H */
+#endif							/* GUARD_COMMON_H */

@@ -1,10 +1,10 @@
 /*
- * market_guard.c
+ * guard_market.c
  *		robot_market_guard(): no code, no market access.  A trigger for the
  *		user's tables of market events (sales, deployments, rentals) that
  *		checks each event's robot against the registry.
  */
-#include "guard.h"
+#include "guard_common.h"
 
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -28,7 +28,8 @@ typedef struct RegistryCheck
  * that a role may not reference it does not even hold a lock on it.
  */
 static void
-check_registry(const RangeVar *relation, Oid relid, Oid old_relid, void *arg)
+market_check_registry(const RangeVar *relation, Oid relid, Oid old_relid,
+					  void *arg)
 {
 	RegistryCheck *check = (RegistryCheck *) arg;
 
@@ -45,7 +46,7 @@ check_registry(const RangeVar *relation, Oid relid, Oid old_relid, void *arg)
  * event's code column and the registry's columns.
  */
 static void
-resolve(GuardCacheEntry *entry, TriggerData *trigdata)
+market_resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 {
 	Relation	rel = trigdata->tg_relation;
 	GuardArgument args[] = {
@@ -78,7 +79,7 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	 */
 	registry_oid = RangeVarGetRelidExtended(makeRangeVarFromNameList(RID_QUALIFIED_NAME_LIST(args[0].value)),
 											AccessShareLock, 0,
-											check_registry, &check);
+											market_check_registry, &check);
 	guard_watch(entry, registry_oid);
 	registry = table_open(registry_oid, AccessShareLock);
 	if (registry->rd_rel->relkind != RELKIND_RELATION)
@@ -92,57 +93,31 @@ resolve(GuardCacheEntry *entry, TriggerData *trigdata)
 	guard_cache_ready(entry);
 }
 
-/*
- * BEFORE INSERT OR UPDATE FOR EACH ROW.  On UPDATE only a changed code is
- * checked again: correcting a price must not fail because the robot was
- * recalled after the sale.
- */
-PG_FUNCTION_INFO_V1(robot_market_guard);
-Datum
-robot_market_guard(PG_FUNCTION_ARGS)
+/* Whether an UPDATE keeps the event's code: then it is not checked again. */
+static bool
+market_code_kept(GuardCacheEntry *entry, TupleDesc desc, HeapTuple old_row,
+				 Datum new_id, bool new_id_null)
 {
-	TriggerData *trigdata = guard_trigger_data(fcinfo, MARKET_GUARD,
-											   GUARD_ON_INSERT | GUARD_ON_UPDATE);
-	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
-	Relation	rel = trigdata->tg_relation;
-	TupleDesc	desc = RelationGetDescr(rel);
-	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
-	HeapTuple	tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	bool		old_id_null;
+	Datum		old_id;
+
+	if (new_id_null)
+		return false;
+	old_id = heap_getattr(old_row, entry->column_att, desc, &old_id_null);
+	return !old_id_null &&
+		robot_id_cmp_internal(DatumGetRobotIdP(old_id),
+							  DatumGetRobotIdP(new_id)) == 0;
+}
+
+/*
+ * Report why the registry refuses the event's robot.  Does not return:
+ * each case ends in guard_violation(), which does not return either.
+ */
+static void
+market_report(GuardCacheEntry *entry, Relation rel, rid_rule rule,
+			  Datum id, rid_state state)
+{
 	char		code[RID_DIGITS + 1];
-	Datum		id;
-	bool		isnull;
-	bool		registered;
-	rid_state	state = RID_STATE_NONE;
-	bool		recalled = false;
-	rid_rule	rule;
-
-	if (!entry->valid)
-		resolve(entry, trigdata);
-
-	id = heap_getattr(tuple, entry->column_att, desc, &isnull);
-	if (is_update && !isnull)
-	{
-		bool		old_null;
-		Datum		old_id = heap_getattr(trigdata->tg_trigtuple, entry->column_att,
-										  desc, &old_null);
-
-		if (!old_null && robot_id_cmp_internal(DatumGetRobotIdP(old_id),
-											   DatumGetRobotIdP(id)) == 0)
-			return PointerGetDatum(tuple);
-	}
-
-	if (isnull)
-		guard_violation(rel, RID_RULE_NO_CODE_NO_MARKET,
-						psprintf("a market event in \"%s\" needs a registered robot code",
-								 RelationGetRelationName(rel)),
-						psprintf("Column \"%s\" is null; no code, no market access.",
-								 NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
-						NULL);
-
-	registered = guard_lookup_robot(&entry->lookups[0], &entry->types, id, &state, &recalled);
-	rule = rid_check_market(registered, state, recalled);
-	if (rule == RID_RULE_OK)
-		return PointerGetDatum(tuple);
 
 	guard_format_id(id, false, code);
 	switch (rule)
@@ -162,5 +137,62 @@ robot_market_guard(PG_FUNCTION_ARGS)
 									 rid_state_label(state)),
 							"Remedy the robot and clear its recall flag first.");
 	}
-	return PointerGetDatum(tuple);	/* not reached */
+}
+
+/*
+ * The event's robot has a code, is registered, is not scrapped and is not
+ * under recall.
+ */
+static void
+market_check_robot(GuardCacheEntry *entry, Relation rel, Datum id,
+				   bool id_null)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		registered;
+	rid_state	state = RID_STATE_NONE;
+	bool		recalled = false;
+	rid_rule	rule;
+
+	/* guard_violation() does not return: no look-up of a null code */
+	if (id_null)
+		guard_violation(rel, RID_RULE_NO_CODE_NO_MARKET,
+						psprintf("a market event in \"%s\" needs a registered robot code",
+								 RelationGetRelationName(rel)),
+						psprintf("Column \"%s\" is null; no code, no market access.",
+								 NameStr(TupleDescAttr(desc, entry->column_att - 1)->attname)),
+						NULL);
+
+	registered = guard_lookup_robot(&entry->lookups[0], &entry->types, id, &state, &recalled);
+	rule = rid_check_market(registered, state, recalled);
+	if (rule != RID_RULE_OK)
+		market_report(entry, rel, rule, id, state);
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW.  On UPDATE only a changed code is
+ * checked again: correcting a price must not fail because the robot was
+ * recalled after the sale.
+ */
+PG_FUNCTION_INFO_V1(robot_market_guard);
+Datum
+robot_market_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = guard_check_call(fcinfo, MARKET_GUARD,
+											 GUARD_ON_INSERT | GUARD_ON_UPDATE);
+	GuardCacheEntry *entry = guard_cache_entry(fcinfo, trigdata);
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
+	HeapTuple	new_row = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	Datum		id;
+	bool		id_null;
+
+	if (!entry->valid)
+		market_resolve(entry, trigdata);
+
+	id = heap_getattr(new_row, entry->column_att, desc, &id_null);
+	if (is_update && market_code_kept(entry, desc, trigdata->tg_trigtuple, id, id_null))
+		return PointerGetDatum(new_row);
+	market_check_robot(entry, rel, id, id_null);
+	return PointerGetDatum(new_row);
 }
