@@ -107,6 +107,12 @@ CREATE FUNCTION robot_registry.record_defect_crossings(model_keys text[], catego
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
+DECLARE
+	-- the reports to count end when the gates are ours, not when this
+	-- transaction began: one that began before another reporter's and
+	-- files the last report after that one committed must count it, or the
+	-- crossing is lost.  A report an administrator dated later still waits.
+	evaluated_at timestamptz;
 BEGIN
 	INSERT INTO robot_registry.defect_gates AS g (model_key, category, evaluations)
 	SELECT p.model_key, p.category, 1
@@ -114,6 +120,7 @@ BEGIN
 	 GROUP BY p.model_key, p.category
 	 ORDER BY p.model_key, p.category
 	ON CONFLICT ON CONSTRAINT defect_gates_pkey DO UPDATE SET evaluations = g.evaluations + 1;
+	evaluated_at := clock_timestamp();
 
 	INSERT INTO robot_registry.defect_crossings
 		(model_key, category, crossed_at, report_id, robots, min_robots, window_days, counted_from, crossed_by)
@@ -130,7 +137,7 @@ BEGIN
 		  FROM robot_registry.defect_reports d
 		 WHERE d.model_key = p.model_key AND d.category = p.category
 		   AND d.reported_at > now() - make_interval(days => t.window_days)
-		   AND d.reported_at <= now()
+		   AND d.reported_at <= evaluated_at
 		   AND d.reported_at > coalesce(e.settled_at, '-infinity')) n
 	 WHERE (l.last_crossed IS NULL OR e.settled_at IS NOT NULL)
 	   AND n.robots >= t.min_robots

@@ -35,7 +35,7 @@ if ! psql -X -q -d "$db" -f "$setup" > build/attack_setup.out 2>&1; then
 	exit 1
 fi
 for run in unmapped:attack_nobody maker1:attack_maker1 seller:attack_seller \
-	regulator:attack_regulator service:attack_service owner:postgres planner:postgres; do
+	regulator:attack_regulator service:attack_service owner:postgres planner:postgres crossing:postgres; do
 	file=${run%%:*}
 	role=${run##*:}
 	out=$(pg_prove -U "$role" -d "$db" "test/attack/$file.sql" 2>&1)
