@@ -6,7 +6,7 @@
 -- COMMITTED the evaluation, which runs after the pair's gate, must count
 -- them, and the category must become common.
 BEGIN;
-SELECT plan(3);
+SELECT plan(5);
 -- a category no earlier run has reported
 SELECT 'arm servo ' || md5(clock_timestamp()::text) AS category \gset
 CREATE EXTENSION IF NOT EXISTS dblink;
@@ -35,6 +35,27 @@ SELECT is((SELECT robots FROM robot_registry.defect_crossings
             WHERE model_key = '860001000001' AND category = :'category'), 3,
           'the crossing counts all three robots');
 SELECT dblink_disconnect('other');
+
+-- a manufacturer that holds this older transaction open, opens and closes
+-- a recall naming a category in another session, and then files the
+-- reports that make it common here: the crossing is not settled at birth
+SELECT 'leg motor ' || md5(clock_timestamp()::text) AS category2 \gset
+SELECT dblink_connect('maker', format('host=%s port=%s dbname=%s user=attack_maker1',
+	split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'), current_database()));
+SELECT count(*) FROM dblink('maker', format($$SELECT (robot_registry.close_recall(robot_registry.open_recall('860001000001',
+                                                'nothing to see', '99999999999999990', '99999999999999999',
+                                                defect_category => %L))).recall_id$$, :'category2')) AS closed(recall_id bigint);
+SELECT dblink_disconnect('maker');
+SELECT is((SELECT count(*)::int FROM robot_registry.recalls WHERE defect_category = :'category2' AND closed_at > now()), 1,
+          'a recall of the category was closed after this transaction began');
+SET LOCAL ROLE attack_maker1;
+SELECT count(*) FROM unnest(ARRAY['86000100000120260101000000001', '86000100000120260101000000002',
+                                  '86000100000120260101000000003']::robot_id[]) id
+ CROSS JOIN LATERAL robot_registry.report_defect(id, :'category2', 'seized');
+RESET ROLE;
+SELECT results_eq(format($$SELECT model_key, covered FROM robot_registry.common_defects WHERE category = %L$$, :'category2'),
+                  $$VALUES ('860001000001'::text, false)$$,
+                  'a recall closed before the crossing committed does not settle it');
 
 SELECT * FROM finish();
 ROLLBACK;
