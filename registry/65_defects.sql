@@ -107,6 +107,16 @@ CREATE FUNCTION robot_registry.record_defect_crossings(model_keys text[], catego
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
+DECLARE
+	-- The moment of the evaluation: when the gates are ours, not when this
+	-- transaction began.  The reports counted are those up to it, so a
+	-- transaction that began before another reporter's and files the last
+	-- report after that one committed counts it (else the crossing is
+	-- lost); a report an administrator dated later still waits.  And it is
+	-- the crossing's time, so a recall closed before the crossing (in this
+	-- transaction, or in one that committed before the gates were taken)
+	-- never settles it: closed_at is its transaction's start.
+	evaluated_at timestamptz;
 BEGIN
 	INSERT INTO robot_registry.defect_gates AS g (model_key, category, evaluations)
 	SELECT p.model_key, p.category, 1
@@ -114,11 +124,12 @@ BEGIN
 	 GROUP BY p.model_key, p.category
 	 ORDER BY p.model_key, p.category
 	ON CONFLICT ON CONSTRAINT defect_gates_pkey DO UPDATE SET evaluations = g.evaluations + 1;
+	evaluated_at := clock_timestamp();
 
 	INSERT INTO robot_registry.defect_crossings
 		(model_key, category, crossed_at, report_id, robots, min_robots, window_days, counted_from, crossed_by)
-	SELECT p.model_key, p.category, now(), n.last_report, n.robots, t.min_robots, t.window_days,
-	       greatest(e.settled_at, now() - make_interval(days => t.window_days)), actor
+	SELECT p.model_key, p.category, evaluated_at, n.last_report, n.robots, t.min_robots, t.window_days,
+	       greatest(e.settled_at, evaluated_at - make_interval(days => t.window_days)), actor
 	  FROM (SELECT DISTINCT u.model_key, u.category FROM unnest(model_keys, categories) u(model_key, category)) p
 	 CROSS JOIN LATERAL robot_registry.defect_threshold(p.category) t
 	 -- the pair's latest crossing, and when it was settled (NULL: still common)
@@ -129,8 +140,8 @@ BEGIN
 		SELECT count(DISTINCT d.robot_id) AS robots, max(d.report_id) AS last_report
 		  FROM robot_registry.defect_reports d
 		 WHERE d.model_key = p.model_key AND d.category = p.category
-		   AND d.reported_at > now() - make_interval(days => t.window_days)
-		   AND d.reported_at <= now()
+		   AND d.reported_at > evaluated_at - make_interval(days => t.window_days)
+		   AND d.reported_at <= evaluated_at
 		   AND d.reported_at > coalesce(e.settled_at, '-infinity')) n
 	 WHERE (l.last_crossed IS NULL OR e.settled_at IS NOT NULL)
 	   AND n.robots >= t.min_robots
@@ -455,7 +466,7 @@ SELECT c.crossing_id, c.model_key, m.name AS model, m.manufacturer_key, mf.name 
 CREATE VIEW robot_registry.recall_obligations WITH (security_invoker = true) AS
 SELECT d.crossing_id, d.manufacturer_key, d.manufacturer, d.model_key, d.model, d.category,
        d.robots, d.worst_severity, d.crossed_at AS owed_since,
-       floor(extract(epoch FROM now() - d.crossed_at) / 86400)::integer AS days_owed
+       greatest(floor(extract(epoch FROM now() - d.crossed_at) / 86400), 0)::integer AS days_owed
   FROM robot_registry.common_defects d
  WHERE NOT d.covered;
 

@@ -130,7 +130,7 @@ SET ROLE regress_defect_maker1;
 SELECT report_id, category FROM robot_registry.report_defect('86000100000100000000000000003', 'knee actuator', 'found at the factory');
 SELECT report_id, category FROM robot_registry.report_defect('86000100000100000000000000004', 'knee actuator', 'and here');
 RESET ROLE;
-SELECT c.crossing_id, c.model_key, c.category, c.crossed_at = d.reported_at AS at_the_report, d.robot_id AS crossing_robot,
+SELECT c.crossing_id, c.model_key, c.category, c.crossed_at BETWEEN d.reported_at AND clock_timestamp() AS at_the_report, d.robot_id AS crossing_robot,
        c.robots, c.min_robots, c.window_days, c.counted_from = c.crossed_at - make_interval(days => c.window_days) AS counted_over_the_window, c.crossed_by
   FROM robot_registry.defect_crossings c JOIN robot_registry.defect_reports d USING (report_id) ORDER BY crossing_id;
 

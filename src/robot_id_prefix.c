@@ -14,7 +14,9 @@
 #include "nodes/supportnodes.h"
 #include "optimizer/optimizer.h"
 #include "utils/builtins.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "parser/parse_func.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
@@ -87,18 +89,27 @@ robot_id_prefix_upper(PG_FUNCTION_ARGS)
 /*
  * robot_id_prefix_lower or _upper of the extension that owns the prefix
  * function fn, or InvalidOid before they existed (a 1.4 library serving a
- * database still at 1.3).
+ * database still at 1.3).  A function of that name that is not the
+ * extension's own is never taken: any role that may create in the
+ * extension's schema (public, often) could otherwise plant one there in
+ * that window, and every query with a prefix parameter would call it with
+ * its planner's rights.
  */
 static Oid
 bound_function(Oid fn, const char *name)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	char	   *schema = get_namespace_name(get_func_namespace(fn));
+	Oid			extension = getExtensionOfObject(ProcedureRelationId, fn);
+	Oid			found;
 
-	if (schema == NULL)
+	if (schema == NULL || !OidIsValid(extension))
 		return InvalidOid;
-	return LookupFuncName(list_make2(makeString(schema), makeString(pstrdup(name))),
-						  1, argtypes, true);
+	found = LookupFuncName(list_make2(makeString(schema), makeString(pstrdup(name))),
+						   1, argtypes, true);
+	if (!OidIsValid(found) || getExtensionOfObject(ProcedureRelationId, found) != extension)
+		return InvalidOid;
+	return found;
 }
 
 /*
