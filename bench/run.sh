@@ -7,6 +7,9 @@
 #   bash bench/run.sh scan [robots] [rounds] [seconds]
 #                                               pgbench: scan() of a good code vs a bare SELECT
 #   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
+#   bash bench/run.sh sort [rows] [rounds] [distributions...]
+#                                               ORDER BY and CREATE INDEX: robot_id vs random uuids
+#                                               on every code distribution (bench/sort_setup.sql)
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -89,6 +92,38 @@ case "$what" in
 		;;
 	issue)
 		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
+		;;
+	sort)
+		rows=${2:-2000000}
+		rounds=${3:-5}
+		shift $(($# < 3 ? $# : 3))
+		psql -X -q -f bench/sort_setup.sql
+		dists=("$@")
+		[ ${#dists[@]} -gt 0 ] ||
+			mapfile -t dists < <(psql -X -At -c "SELECT dist FROM sort_distribution ORDER BY position")
+		settings="SET work_mem = '1GB'; SET maintenance_work_mem = '1GB';
+			SET max_parallel_workers_per_gather = 0; SET max_parallel_maintenance_workers = 0;
+			SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;
+			SET jit = off;"
+		for dist in "${dists[@]}"; do
+			echo "== $dist: loading $rows codes"
+			psql -X -q -v ON_ERROR_STOP=1 -c "SELECT sort_bench_load('$dist', $rows)" >/dev/null
+			psql -X -q -c "VACUUM (FREEZE, ANALYZE) sort_t"
+			# the distinct abbreviated keys, as the abbreviation's own
+			# trace_sort line reports them (a HyperLogLog estimate)
+			traced=$(psql -X -q -v ON_ERROR_STOP=1 -c "$settings SET trace_sort = on; SET client_min_messages = log;
+				SELECT count(*) FROM (SELECT id FROM sort_t ORDER BY id OFFSET 0) s" 2>&1 >/dev/null |
+				sed -n 's/.*robot_id abbreviation: \([0-9]*\) distinct keys in \([0-9]*\) codes.*/\1 \2/p' | tail -n 1)
+			[ -z "$traced" ] ||
+				psql -X -q -c "INSERT INTO sort_distinct VALUES ('$dist', ${traced% *}, ${traced#* })"
+			for round in $(seq "$rounds"); do
+				psql -X -q -v ON_ERROR_STOP=1 -c "$settings SELECT sort_bench_round('$dist', $round)" >/dev/null
+			done
+			psql -X -At -F' ' -c "SELECT kind, metric, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric)
+				FROM sort_result WHERE dist = '$dist' GROUP BY kind, metric ORDER BY metric, kind"
+		done
+		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
+		psql -X -f bench/sort_report.sql
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2
