@@ -497,35 +497,46 @@ rid_from_decimal(const char *digits, size_t len, rid_code *out)
  * no code's string is a prefix of another's: codes that differ after the
  * 64th bit get the same key, and the comparator decides.
  */
+/*
+ * The string is built in a 128-bit accumulator (the fields take at most 116
+ * bits) and its first 64 bits taken at the end.  Nothing branches on the
+ * data: in shuffled input a branch on a field's length or on which side of
+ * the reference a serial lies would be mispredicted every other code, and
+ * the sort converts every row it reads.
+ */
 typedef struct abbrev_writer
 {
-	uint64_t	key;
-	int			room;			/* bits of the key still unwritten */
+	uint64_t	high;
+	uint64_t	low;
+	int			length;			/* bits written */
 } abbrev_writer;
 
-/* Appends the low n bits of bits (n <= 58), cut where the key ends. */
+/* Appends the low n bits of bits; 2 <= n <= 63. */
 static inline void
 abbrev_put(abbrev_writer *w, uint64_t bits, int n)
 {
-	if (n == 0)
-		return;
-	if (n <= w->room)
-	{
-		w->room -= n;
-		w->key |= bits << w->room;
-	}
-	else
-	{
-		w->key |= bits >> (n - w->room);
-		w->room = 0;
-	}
+	w->high = w->high << n | w->low >> (64 - n);
+	w->low = w->low << n | bits;
+	w->length += n;
+}
+
+/* The first 64 bits of the string, zeros after its end. */
+static inline uint64_t
+abbrev_key(const abbrev_writer *w)
+{
+	int			length = w->length;
+	uint64_t	short_key = w->low << ((64 - length) & 63);
+	uint64_t	long_key = w->high << ((128 - length) & 63) |
+		w->low >> ((length - 64) & 63);
+
+	return length > 64 ? long_key : short_key;
 }
 
 static inline int
 bit_length(uint64_t value)
 {
 #if defined(__GNUC__) || defined(__clang__)
-	return value == 0 ? 0 : 64 - __builtin_clzll(value);
+	return (value != 0) * (64 - __builtin_clzll(value | 1));
 #else
 	int			length = 0;
 
@@ -539,68 +550,90 @@ bit_length(uint64_t value)
 }
 
 /*
- * value < 2^(2^length_bits - 1) as its length, then its bits below the
+ * value < 2^(2^length_bits - 1) as its bit length, then its bits below the
  * leading 1: longer codes for larger values, the same length for the same
- * number of bits, so bit-string order is numeric order.  With invert, the
- * bits are flipped, which reverses the order.
+ * number of bits, so bit-string order is numeric order.  Returns the code's
+ * length in bits.
  */
-static inline void
-abbrev_put_length_coded(abbrev_writer *w, uint64_t value, int length_bits,
-						bool invert)
+static inline int
+length_code(uint64_t value, int length_bits, uint64_t *bits)
 {
 	int			length = bit_length(value);
-	int			n = length_bits + (length > 0 ? length - 1 : 0);
-	uint64_t	bits;
+	int			below_leading = length - (length != 0);
+	uint64_t	leading = (UINT64_C(1) << length) >> 1;	/* 0 for value 0 */
 
-	/* the leading 1 of value lands on the length's lowest bit: cleared */
-	bits = (uint64_t) length << (n - length_bits);
-	if (length > 0)
-		bits |= value & ((UINT64_C(1) << (length - 1)) - 1);
-	if (invert)
-		bits = ~bits & ((UINT64_C(1) << n) - 1);
+	*bits = (uint64_t) length << below_leading | (value ^ leading);
+	return length_bits + below_leading;
+}
+
+static inline void
+abbrev_put_length_coded(abbrev_writer *w, uint64_t value, int length_bits)
+{
+	uint64_t	bits;
+	int			n = length_code(value, length_bits, &bits);
+
 	abbrev_put(w, bits, n);
 }
 
+/*
+ * value - reference: "1" and the distance length-coded, or for a value
+ * below the reference "0" and reference - value - 1 length-coded with its
+ * bits inverted, which reverses the order: the nearest value below comes
+ * last.
+ */
 static inline void
 abbrev_put_distance(abbrev_writer *w, uint64_t value, uint64_t reference,
 					int length_bits)
 {
-	if (value >= reference)
-	{
-		abbrev_put(w, 1, 1);
-		abbrev_put_length_coded(w, value - reference, length_bits, false);
-	}
-	else
-	{
-		abbrev_put(w, 0, 1);
-		abbrev_put_length_coded(w, reference - value - 1, length_bits, true);
-	}
+	uint64_t	below = -(uint64_t) (value < reference);	/* all ones or 0 */
+	uint64_t	bits;
+	int			n = length_code((value - reference) ^ below, length_bits, &bits);
+	uint64_t	mask = (UINT64_C(1) << n) - 1;
+
+	abbrev_put(w, (~below & 1) << n | ((bits ^ below) & mask), n + 1);
 }
 
 #define ABBREV_SERIAL_SPLIT		UINT64_C(1000000000)
 
-uint64_t
-rid_abbreviate(const rid_code *code, const rid_code *reference)
+/* What the keys need of the reference, worked out once per sort. */
+void
+rid_abbrev_origin_set(const rid_code *reference, rid_abbrev_origin *origin)
 {
-	abbrev_writer w = {0, 64};
-	uint64_t	country = code->model_key / power10[10];
-	uint64_t	reference_country = reference->model_key / power10[10];
-	uint64_t	manufacturer_model = code->model_key - country * power10[10];
-	uint64_t	manufacturer = manufacturer_model / power10[6];
-	uint64_t	model = manufacturer_model - manufacturer * power10[6];
+	origin->country = reference->model_key / UINT64_C(10000000000);
+	origin->serial_high = reference->serial / ABBREV_SERIAL_SPLIT;
+}
+
+uint64_t
+rid_abbreviate_from(const rid_code *code, const rid_abbrev_origin *origin)
+{
+	abbrev_writer w = {0, 0, 0};
+
+	/* literal divisors: the compiler turns them into multiplications */
+	uint64_t	country = code->model_key / UINT64_C(10000000000);
+	uint64_t	manufacturer_model = code->model_key - country * UINT64_C(10000000000);
+	uint64_t	manufacturer = manufacturer_model / UINT64_C(1000000);
+	uint64_t	model = manufacturer_model - manufacturer * UINT64_C(1000000);
 	uint64_t	serial_high = code->serial / ABBREV_SERIAL_SPLIT;
 	uint64_t	serial_low = code->serial - serial_high * ABBREV_SERIAL_SPLIT;
 
-	if (country == reference_country)
+	if (country == origin->country)
 		abbrev_put(&w, 1, 2);
-	else if (country < reference_country)
+	else if (country < origin->country)
 		abbrev_put(&w, country, 2 + 7);
 	else
 		abbrev_put(&w, 1 << 7 | country, 1 + 7);
-	abbrev_put_length_coded(&w, manufacturer, 4, false);
-	abbrev_put_length_coded(&w, model, 5, false);
-	abbrev_put_distance(&w, serial_high,
-						reference->serial / ABBREV_SERIAL_SPLIT, 5);
-	abbrev_put_length_coded(&w, serial_low, 5, false);
-	return w.key;
+	abbrev_put_length_coded(&w, manufacturer, 4);
+	abbrev_put_length_coded(&w, model, 5);
+	abbrev_put_distance(&w, serial_high, origin->serial_high, 5);
+	abbrev_put_length_coded(&w, serial_low, 5);
+	return abbrev_key(&w);
+}
+
+uint64_t
+rid_abbreviate(const rid_code *code, const rid_code *reference)
+{
+	rid_abbrev_origin origin;
+
+	rid_abbrev_origin_set(reference, &origin);
+	return rid_abbreviate_from(code, &origin);
 }

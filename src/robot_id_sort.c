@@ -13,8 +13,8 @@
 
 typedef struct RobotIdSortState
 {
-	bool		have_reference;
-	rid_code	reference;		/* first code converted: the keys' origin */
+	bool		have_origin;
+	rid_abbrev_origin origin;	/* from the first code converted */
 	int64		input_count;
 	bool		estimating;		/* still counting distinct keys */
 	hyperLogLogState abbreviated_card;
@@ -34,12 +34,12 @@ robot_id_abbrev_convert(Datum original, SortSupport ssup)
 	uint64		key;
 
 	robot_id_decode(DatumGetRobotIdP(original), &code);
-	if (!state->have_reference)
+	if (!state->have_origin)
 	{
-		state->reference = code;
-		state->have_reference = true;
+		rid_abbrev_origin_set(&code, &state->origin);
+		state->have_origin = true;
 	}
-	key = rid_abbreviate(&code, &state->reference);
+	key = rid_abbreviate_from(&code, &state->origin);
 	state->input_count++;
 	if (state->estimating)
 		addHyperLogLog(&state->abbreviated_card,

@@ -27,12 +27,6 @@ typedef struct RobotId
 #define PG_GETARG_ROBOT_ID_P(n) DatumGetRobotIdP(PG_GETARG_DATUM(n))
 #define PG_RETURN_ROBOT_ID_P(x) return RobotIdPGetDatum(x)
 
-static inline void
-robot_id_decode(const RobotId *id, rid_code *code)
-{
-	/* stored values were validated on the way in */
-	(void) rid_unpack(id->data, code, NULL);
-}
 
 static inline RobotId *
 robot_id_encode(const rid_code *code)
@@ -55,6 +49,14 @@ robot_id_word(const RobotId *id, int word)
 
 	memcpy(&value, id->data + 8 * word, sizeof(value));
 	return pg_ntoh64(value);
+}
+
+/* stored values were validated on the way in: no range check */
+static inline void
+robot_id_decode(const RobotId *id, rid_code *code)
+{
+	code->model_key = robot_id_word(id, 0);
+	code->serial = robot_id_word(id, 1);
 }
 
 static inline int
