@@ -3,13 +3,15 @@
 -- with a column of gen_random_uuid() beside the codes, so both columns sort
 -- in the same table, with the same tuple width and the same run.
 -- Run by bench/run.sh sort, which loads one distribution at a time with
--- sort_bench_load(), times it with sort_bench_round() and reports with
+-- sort_bench_load(), times each statement with log_statement_stats (the
+-- backend's CPU time as well as the elapsed time: on a shared host the
+-- elapsed time mostly measures the neighbours) and reports with
 -- bench/sort_report.sql.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS robotid;
 
-CREATE TABLE sort_result (dist text, round int, kind text, metric text, ms float8);
+CREATE TABLE sort_result (dist text, round int, kind text, metric text, ms float8, cpu_ms float8);
 CREATE TABLE sort_distinct (dist text, distinct_keys float8, codes float8);
 
 -- The distributions, in the order they are reported; first: which code the
@@ -93,34 +95,5 @@ BEGIN
 	          ELSE false END DESC,
 	          random();
 	DROP TABLE sort_codes;
-END
-$fn$;
-
--- One round: ORDER BY and CREATE INDEX of each column, the column first in
--- turn alternating every round.
-CREATE FUNCTION sort_bench_round(dist text, round int) RETURNS void
-LANGUAGE plpgsql AS $fn$
-DECLARE
-	kinds text[] := CASE WHEN round % 2 = 1 THEN ARRAY['robot_id', 'uuid'] ELSE ARRAY['uuid', 'robot_id'] END;
-	kind text;
-	col text;
-	t0 timestamptz;
-	n bigint;
-BEGIN
-	FOREACH kind IN ARRAY kinds LOOP
-		col := CASE kind WHEN 'robot_id' THEN 'id' ELSE 'u' END;
-		t0 := clock_timestamp();
-		EXECUTE format('SELECT count(*) FROM (SELECT %I FROM sort_t ORDER BY %I OFFSET 0) s', col, col) INTO n;
-		INSERT INTO sort_result VALUES (dist, round, kind, 'order_by',
-			1000 * extract(epoch FROM clock_timestamp() - t0));
-	END LOOP;
-	FOREACH kind IN ARRAY kinds LOOP
-		col := CASE kind WHEN 'robot_id' THEN 'id' ELSE 'u' END;
-		t0 := clock_timestamp();
-		EXECUTE format('CREATE INDEX sort_t_%s ON sort_t (%I)', col, col);
-		INSERT INTO sort_result VALUES (dist, round, kind, 'create_index',
-			1000 * extract(epoch FROM clock_timestamp() - t0));
-		EXECUTE format('DROP INDEX sort_t_%s', col);
-	END LOOP;
 END
 $fn$;
