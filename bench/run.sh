@@ -9,6 +9,9 @@
 #   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
 #   bash bench/run.sh estimates [makers] [serials]
 #                                               row estimates vs actual rows, PostgreSQL's and robotid's
+#   bash bench/run.sh sort [rows] [rounds] [distributions...]
+#                                               ORDER BY and CREATE INDEX: robot_id vs random uuids
+#                                               on every code distribution (bench/sort_setup.sql)
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -94,6 +97,61 @@ case "$what" in
 		;;
 	issue)
 		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
+		;;
+	sort)
+		rows=${2:-2000000}
+		rounds=${3:-5}
+		shift $(($# < 3 ? $# : 3))
+		psql -X -q -f bench/sort_setup.sql
+		dists=("$@")
+		[ ${#dists[@]} -gt 0 ] ||
+			mapfile -t dists < <(psql -X -At -c "SELECT dist FROM sort_distribution ORDER BY position")
+		# every statement alone, so that log_statement_stats reports its
+		# CPU and elapsed time; uuid and robot_id alternate which goes first
+		settings="-c work_mem=1GB -c maintenance_work_mem=1GB -c jit=off"
+		settings+=" -c max_parallel_workers_per_gather=0 -c max_parallel_maintenance_workers=0"
+		settings+=" -c enable_indexscan=off -c enable_indexonlyscan=off -c enable_bitmapscan=off"
+		for dist in "${dists[@]}"; do
+			echo "== $dist: loading $rows codes"
+			psql -X -q -v ON_ERROR_STOP=1 -c "SELECT sort_bench_load('$dist', $rows)" >/dev/null
+			psql -X -q -c "VACUUM (FREEZE, ANALYZE) sort_t"
+			# the distinct abbreviated keys, as the abbreviation's own
+			# trace_sort line reports them (a HyperLogLog estimate)
+			traced=$(PGOPTIONS="$settings -c trace_sort=on -c client_min_messages=log" psql -X -q \
+				-c "SELECT count(*) FROM (SELECT id FROM sort_t ORDER BY id OFFSET 0) s" 2>&1 >/dev/null |
+				sed -n 's/.*robot_id abbreviation: \([0-9]*\) distinct keys in \([0-9]*\) codes.*/\1 \2/p' | tail -n 1)
+			[ -z "$traced" ] ||
+				psql -X -q -c "INSERT INTO sort_distinct VALUES ('$dist', ${traced% *}, ${traced#* })"
+			for round in $(seq "$rounds"); do
+				kinds="robot_id uuid"
+				[ $((round % 2)) -eq 1 ] || kinds="uuid robot_id"
+				statements=()
+				for kind in $kinds; do
+					col=id; [ "$kind" = uuid ] && col=u
+					statements+=("$kind order_by|SELECT count(*) FROM (SELECT $col FROM sort_t ORDER BY $col OFFSET 0) s;")
+				done
+				for kind in $kinds; do
+					col=id; [ "$kind" = uuid ] && col=u
+					statements+=("$kind create_index|CREATE INDEX sort_t_$col ON sort_t ($col);")
+					statements+=("- -|DROP INDEX sort_t_$col;")
+				done
+				# "! 1.2 s user, 0.1 s system, 1.5 s elapsed" per statement
+				stats=$(printf '%s\n' "${statements[@]}" | cut -d'|' -f2 |
+					PGOPTIONS="$settings -c log_statement_stats=on -c client_min_messages=log" \
+					psql -X -q -v ON_ERROR_STOP=1 2>&1 >/dev/null |
+					awk '/^!\t[0-9.]+ s user,/ {print 1000 * ($2 + $5), 1000 * $8}')
+				paste -d' ' <(printf '%s\n' "${statements[@]}" | cut -d'|' -f1) <(echo "$stats") |
+					awk -v dist="$dist" -v round="$round" '$1 != "-" {
+						printf "INSERT INTO sort_result VALUES (%s, %d, %s, %s, %s, %s);\n",
+							"\047" dist "\047", round, "\047" $1 "\047", "\047" $2 "\047", $4, $3 }' |
+					psql -X -q -v ON_ERROR_STOP=1
+			done
+			psql -X -At -F' ' -c "SELECT kind, metric, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric),
+				round(percentile_cont(0.5) WITHIN GROUP (ORDER BY cpu_ms)::numeric)
+				FROM sort_result WHERE dist = '$dist' GROUP BY kind, metric ORDER BY metric, kind"
+		done
+		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
+		psql -X -f bench/sort_report.sql
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2

@@ -2,7 +2,8 @@
  * libFuzzer target for rid_core: every input the parser accepts must
  * round-trip through both output forms and through storage, every input it
  * rejects must be explained, prefix ranges must agree with has_prefix, and
- * abbreviated keys must never contradict code order.
+ * abbreviated keys must never contradict code order, between any two codes
+ * and between codes one field apart.
  */
 #include "rid_core.h"
 
@@ -89,6 +90,46 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(c != 0 || ka == kb);
 		require(c >= 0 || ka <= kb);
 		require(c <= 0 || ka >= kb);
+
+		/*
+		 * Random codes rarely share a field, and the key's fields are
+		 * coded by their length and their distance from the reference:
+		 * also compare codes that differ in one field only, by a step the
+		 * input chooses, which crosses lengths and the serial's split at
+		 * 10^9, and the reference with its own neighbours.
+		 */
+		if (size >= 7 * sizeof(uint64_t))
+		{
+			uint64_t	step;
+			rid_code	near = code;
+
+			memcpy(&step, data + 6 * sizeof(uint64_t), sizeof(step));
+			switch (step & 3)
+			{
+				case 0:
+					near.serial = (code.serial + (step >> 2)) % RID_SERIAL_LIMIT;
+					break;
+				case 1:
+					near.serial = code.serial / 1000000000 * 1000000000 +
+						(step >> 2) % 1000000000;
+					break;
+				case 2:
+					near.model_key = (code.model_key + (step >> 2) % 1000000) % RID_MODEL_KEY_LIMIT;
+					break;
+				default:
+					near = reference;
+					near.serial = (reference.serial + (step >> 2) % 3 + RID_SERIAL_LIMIT - 1) %
+						RID_SERIAL_LIMIT;
+					code = reference;
+					ka = rid_abbreviate(&code, &reference);
+					break;
+			}
+			kb = rid_abbreviate(&near, &reference);
+			c = rid_compare(&code, &near);
+			require(c != 0 || ka == kb);
+			require(c >= 0 || ka <= kb);
+			require(c <= 0 || ka >= kb);
+		}
 	}
 
 	if (rid_prefix_range((const char *) data, size, &low, &high, &err))

@@ -590,54 +590,176 @@ rid_from_decimal(const char *digits, size_t len, rid_code *out)
 }
 
 /*
- * Sort abbreviation: an order-preserving 64-bit key, relative to a reference
- * code (the first one a sort sees).  The key space has three parts:
+ * Sort abbreviation: the first 64 bits of an order-preserving,
+ * variable-length encoding of the code, so that a field costs few bits when
+ * its value is small or close to the reference code's (the first code a
+ * sort sees), and the bits go where realistic data varies.
  *
- *	 [0, 2^62)			model key far below the reference's: the exact model
- *						key (40 bits) and the serial's top 22 bits
- *	 [2^62, 3 * 2^62)	model key within 2^26 of the reference's: the model-key
- *						distance (27 bits) and, below it, the serial's distance
- *						from the reference serial (36 bits, saturating)
- *	 [3 * 2^62, 2^64)	model key far above: as far below
+ * Why: a code is 97 bits, but in a registry most of them never vary, and
+ * which ones do depends on the data.  Any fixed 64 of the 97 bits either
+ * leave out the low digits of sequential serials or the date prefix of
+ * dated ones; and a key relative to the reference alone runs out of reach
+ * when there are many manufacturers or serials span years.  Encoding each
+ * decimal field by its length keeps a manufacturer numbered 42 to 10 bits
+ * and a daily sequence to a few, so realistic codes differ within the first
+ * 64 bits.
  *
- * Why: real registries have a few hundred model keys and sequential serials,
- * so any fixed 64 bits of the 97-bit code either hold little more than the
- * model key (too few distinct keys, and the sort abandons abbreviation) or
- * cut off the serial's varying low digits.  Distances from a nearby code keep
- * the bits that vary; the outer parts keep scattered codes apart.
+ * The fields, each a prefix-free code whose bit-string order is the
+ * field's order, so that their concatenation sorts as the code does:
+ *
+ *	 country		"01" if the reference's; else "00" or "1" (below or above)
+ *					and the 7-bit country
+ *	 manufacturer	its bit length (4 bits) and the bits below the leading 1
+ *	 model			the same, with a 5-bit length
+ *	 serial / 10^9	the distance from the reference's: "1" and the
+ *					distance's 5-bit length and bits, or for a negative
+ *					distance "0" and the same for -distance - 1, inverted
+ *	 serial % 10^9	like the model
+ *
+ * Splitting the serial at 10^9 keeps a date prefix (YYYYMMDD, YYMMDD...)
+ * apart from a running number: a few years of dates are a small distance
+ * from the reference, a daily sequence a small number.  Cutting the string
+ * at 64 bits (zeros where it is shorter) never reorders two codes, because
+ * no code's string is a prefix of another's: codes that differ after the
+ * 64th bit get the same key, and the comparator decides.
  */
-#define ABBREV_SERIAL_BITS	36
-#define ABBREV_NEAR_BASE	(UINT64_C(1) << 62)
-#define ABBREV_ABOVE_BASE	(UINT64_C(3) << 62)
-#define ABBREV_MODEL_REACH	(INT64_C(1) << 26)
-#define ABBREV_SERIAL_REACH (INT64_C(1) << (ABBREV_SERIAL_BITS - 1))
-#define ABBREV_FAR_SERIAL_SHIFT 35	/* 57-bit serial to its top 22 bits */
+/*
+ * The string is built in a 128-bit accumulator (the fields take at most 116
+ * bits) and its first 64 bits taken at the end.  Nothing branches on the
+ * data: in shuffled input a branch on a field's length or on which side of
+ * the reference a serial lies would be mispredicted every other code, and
+ * the sort converts every row it reads.
+ */
+typedef struct abbrev_writer
+{
+	uint64_t	high;
+	uint64_t	low;
+	int			length;			/* bits written */
+} abbrev_writer;
+
+/* Appends the low n bits of bits; 2 <= n <= 63. */
+static inline void
+abbrev_put(abbrev_writer *w, uint64_t bits, int n)
+{
+	w->high = w->high << n | w->low >> (64 - n);
+	w->low = w->low << n | bits;
+	w->length += n;
+}
+
+/* The first 64 bits of the string, zeros after its end. */
+static inline uint64_t
+abbrev_key(const abbrev_writer *w)
+{
+	int			length = w->length;
+	uint64_t	short_key = w->low << ((64 - length) & 63);
+	uint64_t	long_key = w->high << ((128 - length) & 63) |
+		w->low >> ((length - 64) & 63);
+
+	return length > 64 ? long_key : short_key;
+}
+
+static inline int
+bit_length(uint64_t value)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (value != 0) * (64 - __builtin_clzll(value | 1));
+#else
+	int			length = 0;
+
+	while (value != 0)
+	{
+		length++;
+		value >>= 1;
+	}
+	return length;
+#endif
+}
+
+/*
+ * value < 2^(2^length_bits - 1) as its bit length, then its bits below the
+ * leading 1: longer codes for larger values, the same length for the same
+ * number of bits, so bit-string order is numeric order.  Returns the code's
+ * length in bits.
+ */
+static inline int
+length_code(uint64_t value, int length_bits, uint64_t *bits)
+{
+	int			length = bit_length(value);
+	int			below_leading = length - (length != 0);
+	uint64_t	leading = (UINT64_C(1) << length) >> 1;	/* 0 for value 0 */
+
+	*bits = (uint64_t) length << below_leading | (value ^ leading);
+	return length_bits + below_leading;
+}
+
+static inline void
+abbrev_put_length_coded(abbrev_writer *w, uint64_t value, int length_bits)
+{
+	uint64_t	bits;
+	int			n = length_code(value, length_bits, &bits);
+
+	abbrev_put(w, bits, n);
+}
+
+/*
+ * value - reference: "1" and the distance length-coded, or for a value
+ * below the reference "0" and reference - value - 1 length-coded with its
+ * bits inverted, which reverses the order: the nearest value below comes
+ * last.
+ */
+static inline void
+abbrev_put_distance(abbrev_writer *w, uint64_t value, uint64_t reference,
+					int length_bits)
+{
+	uint64_t	below = -(uint64_t) (value < reference);	/* all ones or 0 */
+	uint64_t	bits;
+	int			n = length_code((value - reference) ^ below, length_bits, &bits);
+	uint64_t	mask = (UINT64_C(1) << n) - 1;
+
+	abbrev_put(w, (~below & 1) << n | ((bits ^ below) & mask), n + 1);
+}
+
+#define ABBREV_SERIAL_SPLIT		UINT64_C(1000000000)
+
+/* What the keys need of the reference, worked out once per sort. */
+void
+rid_abbrev_origin_set(const rid_code *reference, rid_abbrev_origin *origin)
+{
+	origin->country = reference->model_key / UINT64_C(10000000000);
+	origin->serial_high = reference->serial / ABBREV_SERIAL_SPLIT;
+}
+
+uint64_t
+rid_abbreviate_from(const rid_code *code, const rid_abbrev_origin *origin)
+{
+	abbrev_writer w = {0, 0, 0};
+
+	/* literal divisors: the compiler turns them into multiplications */
+	uint64_t	country = code->model_key / UINT64_C(10000000000);
+	uint64_t	manufacturer_model = code->model_key - country * UINT64_C(10000000000);
+	uint64_t	manufacturer = manufacturer_model / UINT64_C(1000000);
+	uint64_t	model = manufacturer_model - manufacturer * UINT64_C(1000000);
+	uint64_t	serial_high = code->serial / ABBREV_SERIAL_SPLIT;
+	uint64_t	serial_low = code->serial - serial_high * ABBREV_SERIAL_SPLIT;
+
+	if (country == origin->country)
+		abbrev_put(&w, 1, 2);
+	else if (country < origin->country)
+		abbrev_put(&w, country, 2 + 7);
+	else
+		abbrev_put(&w, 1 << 7 | country, 1 + 7);
+	abbrev_put_length_coded(&w, manufacturer, 4);
+	abbrev_put_length_coded(&w, model, 5);
+	abbrev_put_distance(&w, serial_high, origin->serial_high, 5);
+	abbrev_put_length_coded(&w, serial_low, 5);
+	return abbrev_key(&w);
+}
 
 uint64_t
 rid_abbreviate(const rid_code *code, const rid_code *reference)
 {
-	int64_t		model_distance = (int64_t) code->model_key -
-		(int64_t) reference->model_key;
-	int64_t		serial_distance;
-	uint64_t	far_key;
-	uint64_t	serial_part;
+	rid_abbrev_origin origin;
 
-	if (model_distance < -ABBREV_MODEL_REACH || model_distance >= ABBREV_MODEL_REACH)
-	{
-		far_key = code->model_key << (62 - 40) |
-			code->serial >> ABBREV_FAR_SERIAL_SHIFT;
-		return model_distance < 0 ? far_key : ABBREV_ABOVE_BASE + far_key;
-	}
-
-	serial_distance = (int64_t) code->serial - (int64_t) reference->serial;
-	if (serial_distance < -ABBREV_SERIAL_REACH)
-		serial_part = 0;
-	else if (serial_distance >= ABBREV_SERIAL_REACH)
-		serial_part = (UINT64_C(1) << ABBREV_SERIAL_BITS) - 1;
-	else
-		serial_part = (uint64_t) (serial_distance + ABBREV_SERIAL_REACH);
-
-	return ABBREV_NEAR_BASE +
-		((uint64_t) (model_distance + ABBREV_MODEL_REACH) << ABBREV_SERIAL_BITS |
-		 serial_part);
+	rid_abbrev_origin_set(reference, &origin);
+	return rid_abbreviate_from(code, &origin);
 }

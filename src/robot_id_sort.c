@@ -1,7 +1,8 @@
 /*
  * robot_id_sort.c
- *		Sort support for robot_id: a memcmp comparator and abbreviated keys
- *		from rid_abbreviate, abandoned when they stop telling codes apart.
+ *		Sort support for robot_id: a comparator of two native words, and
+ *		abbreviated keys from rid_abbreviate compared as unsigned integers,
+ *		so that PostgreSQL 15's specialised sort applies.
  */
 #include "robotid.h"
 
@@ -12,9 +13,10 @@
 
 typedef struct RobotIdSortState
 {
-	bool		have_reference;
-	rid_code	reference;		/* first code converted: the keys' origin */
+	bool		have_origin;
+	rid_abbrev_origin origin;	/* from the first code converted */
 	int64		input_count;
+	bool		estimating;		/* still counting distinct keys */
 	hyperLogLogState abbreviated_card;
 } RobotIdSortState;
 
@@ -32,40 +34,56 @@ robot_id_abbrev_convert(Datum original, SortSupport ssup)
 	uint64		key;
 
 	robot_id_decode(DatumGetRobotIdP(original), &code);
-	if (!state->have_reference)
+	if (!state->have_origin)
 	{
-		state->reference = code;
-		state->have_reference = true;
+		rid_abbrev_origin_set(&code, &state->origin);
+		state->have_origin = true;
 	}
-	key = rid_abbreviate(&code, &state->reference);
+	key = rid_abbreviate_from(&code, &state->origin);
 	state->input_count++;
-	addHyperLogLog(&state->abbreviated_card,
-				   hash_bytes_uint32((uint32) (key ^ (key >> 32))));
+	/*
+	 * Hash both halves: folding them with XOR first, as uuid does with its
+	 * random keys, makes distinct keys of structured codes collide, and
+	 * the count fell to half the truth on dated serials.
+	 */
+	if (state->estimating)
+		addHyperLogLog(&state->abbreviated_card,
+					   hash_combine(hash_bytes_uint32((uint32) key),
+									hash_bytes_uint32((uint32) (key >> 32))));
 	return UInt64GetDatum(key);
 }
 
+static inline bool
+tracing_sorts(void)
+{
+#ifdef TRACE_SORT
+	return trace_sort;
+#else
+	return false;
+#endif
+}
+
 /*
- * Keep abbreviating while the keys are mostly distinct; give up when
- * codes spread so far from the reference that many keys saturate.
+ * Give up only on data whose keys hardly ever differ, as uuid does; past
+ * 100,000 distinct keys abbreviation pays off at any size, and counting
+ * stops, unless trace_sort asks how many distinct keys there were.
  */
 static bool
 robot_id_abbrev_abort(int memtupcount, SortSupport ssup)
 {
 	RobotIdSortState *state = (RobotIdSortState *) ssup->ssup_extra;
 	double		cardinality;
-
 	bool		give_up;
 
-	if (memtupcount < 10000 || state->input_count < 10000)
+	if (memtupcount < 10000 || state->input_count < 10000 || !state->estimating)
 		return false;
 	cardinality = estimateHyperLogLog(&state->abbreviated_card);
-	give_up = cardinality <= 100000.0 &&
-		cardinality < state->input_count / 2000.0 + 0.5;
-#ifdef TRACE_SORT
-	if (trace_sort)
+	give_up = cardinality < state->input_count / 2000.0 + 0.5;
+	if (tracing_sorts())
 		elog(LOG, "robot_id abbreviation: %.0f distinct keys in " INT64_FORMAT " codes%s",
 			 cardinality, state->input_count, give_up ? ", aborting" : "");
-#endif
+	else if (cardinality > 100000.0)
+		state->estimating = false;
 	return give_up;
 }
 
@@ -85,6 +103,7 @@ robot_id_sortsupport(PG_FUNCTION_ARGS)
 		MemoryContext old = MemoryContextSwitchTo(ssup->ssup_cxt);
 
 		state = palloc0(sizeof(RobotIdSortState));
+		state->estimating = true;
 		initHyperLogLog(&state->abbreviated_card, 10);
 		MemoryContextSwitchTo(old);
 

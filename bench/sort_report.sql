@@ -1,0 +1,45 @@
+-- The report of bench/run.sh sort: per distribution and operation, the
+-- elapsed and the CPU time (ms: min / median / max) of robot_id and of
+-- uuid, the ratio of the medians and the range of the per-round ratios
+-- (each round runs both back to back), and the distinct abbreviated keys
+-- that trace_sort reported.
+\set ON_ERROR_STOP on
+\pset footer off
+\echo
+\echo robot_id against random uuids in the same table.  Times in ms, min / median / max over the rounds;
+\echo ratio: of the medians, and in brackets the lowest and highest per-round ratio.
+WITH per_round AS (
+	SELECT r.dist, r.metric, r.round,
+	       max(r.ms) FILTER (WHERE r.kind = 'robot_id') AS rid,
+	       max(r.ms) FILTER (WHERE r.kind = 'uuid') AS u,
+	       max(r.cpu_ms) FILTER (WHERE r.kind = 'robot_id') AS rid_cpu,
+	       max(r.cpu_ms) FILTER (WHERE r.kind = 'uuid') AS u_cpu
+	  FROM sort_result r GROUP BY r.dist, r.metric, r.round
+), summary AS (
+	SELECT dist, metric, count(*) AS rounds,
+	       min(rid) AS rid_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY rid) AS rid_med, max(rid) AS rid_max,
+	       min(u) AS u_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY u) AS u_med, max(u) AS u_max,
+	       min(rid / u) AS ratio_min, max(rid / u) AS ratio_max,
+	       min(rid_cpu) AS rc_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY rid_cpu) AS rc_med, max(rid_cpu) AS rc_max,
+	       min(u_cpu) AS uc_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY u_cpu) AS uc_med, max(u_cpu) AS uc_max,
+	       min(rid_cpu / u_cpu) AS cpu_ratio_min, max(rid_cpu / u_cpu) AS cpu_ratio_max
+	  FROM per_round GROUP BY dist, metric
+)
+SELECT s.dist AS distribution,
+       CASE s.metric WHEN 'order_by' THEN 'ORDER BY' ELSE 'CREATE INDEX' END AS operation,
+       format('%s / %s / %s', round(s.rid_min), round(s.rid_med::numeric), round(s.rid_max)) AS robot_id_elapsed,
+       format('%s / %s / %s', round(s.u_min), round(s.u_med::numeric), round(s.u_max)) AS uuid_elapsed,
+       format('%s (%s-%s)', round((s.rid_med / s.u_med)::numeric, 2), round(s.ratio_min::numeric, 2),
+              round(s.ratio_max::numeric, 2)) AS elapsed_ratio,
+       format('%s / %s / %s', round(s.rc_min), round(s.rc_med::numeric), round(s.rc_max)) AS robot_id_cpu,
+       format('%s / %s / %s', round(s.uc_min), round(s.uc_med::numeric), round(s.uc_max)) AS uuid_cpu,
+       format('%s (%s-%s)', round((s.rc_med / s.uc_med)::numeric, 2), round(s.cpu_ratio_min::numeric, 2),
+              round(s.cpu_ratio_max::numeric, 2)) AS cpu_ratio,
+       CASE WHEN s.metric = 'order_by' THEN
+            coalesce(format('%s in %s', round(k.distinct_keys::numeric), round(k.codes::numeric)),
+                     'not reported') END AS distinct_keys,
+       s.rounds
+  FROM summary s
+  JOIN sort_distribution d ON d.dist = s.dist
+  LEFT JOIN sort_distinct k ON k.dist = s.dist
+ ORDER BY d.position, s.metric DESC;
