@@ -237,7 +237,7 @@ compute_model_shares(VacAttrStatsP stats, AnalyzeAttrFetchFunc fetchfunc,
 		bool		isnull;
 		Datum		value = fetchfunc(stats, i, &isnull);
 
-		vacuum_delay_point();
+		RID_ANALYZE_DELAY_POINT();
 		if (!isnull)
 			robot_id_decode(DatumGetRobotIdP(value), &codes[ncodes++]);
 	}

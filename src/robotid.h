@@ -103,6 +103,13 @@ robot_id_cmp_internal(const RobotId *a, const RobotId *b)
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/* PostgreSQL 18 tells vacuum_delay_point() whether ANALYZE is calling. */
+#if PG_VERSION_NUM >= 180000
+#define RID_ANALYZE_DELAY_POINT() vacuum_delay_point(true)
+#else
+#define RID_ANALYZE_DELAY_POINT() vacuum_delay_point()
+#endif
+
 /* PostgreSQL 18 gave index_beginscan() an instrumentation argument. */
 #if PG_VERSION_NUM >= 180000
 #define RID_INDEX_BEGINSCAN(heap, index, snapshot, nkeys, norderbys) \
