@@ -116,10 +116,18 @@ root_run() {
 		mount --bind "$ROOT_APT_CACHE" "$dir/var/cache/apt/archives"
 		ROOT_MOUNTS+=("$dir/var/cache/apt/archives")
 	fi
+	# the network as the host reaches it, as resolv.conf gives its names: a
+	# proxy's certificate authority in the host's trust store reaches node
+	# (npm, for the driver tests) through NODE_EXTRA_CA_CERTS
+	local trust=()
+	if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+		cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/robotid-host-ca.pem"
+		trust=(NODE_EXTRA_CA_CERTS=/etc/robotid-host-ca.pem)
+	fi
 	local status=0
 	chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		"$@" || status=$?
+		"${trust[@]}" "$@" || status=$?
 	root_leave
 	return "$status"
 }
