@@ -40,13 +40,15 @@ at() {
 node_conninfo() { echo "host=$NODES_DIR/$1/socket port=${NODE_PORT[$1]} user=postgres application_name=${2:-$1}"; }
 
 # Settings every node gets: small enough for a shared host, what streaming,
-# pg_rewind and logical replication need, and nothing listening on TCP.
+# pg_rewind (hint bits in the WAL, and the WAL back to the last common
+# checkpoint) and logical replication need, and nothing listening on TCP.
 NODE_SETTINGS="listen_addresses = ''
 fsync = off
 shared_buffers = 64MB
 max_wal_senders = 10
 max_replication_slots = 10
 wal_log_hints = on
+wal_keep_size = 512MB
 hot_standby = on
 hot_standby_feedback = on
 wal_receiver_status_interval = 1s
@@ -102,7 +104,7 @@ wait_replayed() {
 	local target i
 	target=$(at "$1" psql -X -At -c "SELECT pg_current_wal_lsn()")
 	for ((i = 0; i < ${3:-60} * 10; i++)); do
-		[ "$(at "$2" psql -X -At -c "SELECT pg_last_wal_replay_lsn() >= '$target'")" = t ] && return 0
+		[ "$(at "$2" psql -X -At -c "SELECT pg_last_wal_replay_lsn() >= '$target'" 2>/dev/null)" = t ] && return 0
 		sleep 0.1
 	done
 	return 1
