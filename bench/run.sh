@@ -9,10 +9,18 @@
 #   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
 #   bash bench/run.sh estimates [makers] [serials]
 #                                               row estimates vs actual rows, PostgreSQL's and robotid's
+#   bash bench/run.sh standby [robots] [rounds] [seconds] [moves/s]
+#                                               pgbench: reads on a hot standby vs the primary, lag
+#   bash bench/run.sh soak [seconds] [robots]    the soak under load and backend kills (bench/soak.sh)
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
 what=${1:-type}
+# these run clusters of their own
+case "$what" in
+	standby) exec bash bench/standby.sh "${@:2}" ;;
+	soak) exec bash bench/soak.sh "${@:2}" ;;
+esac
 ensure_packages
 build_and_install
 ROBOTID_SERVER_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h -c autovacuum=off"

@@ -45,7 +45,8 @@ for ((k = 0; k < clients; k++)); do
 	pids+=($!)
 done
 kills=0
-while [ $(($(date +%s) + 30)) -le "$deadline" ]; do
+# no kill in the last 10 seconds: a killed client must have time to come back
+while [ $(($(date +%s) + 40)) -le "$deadline" ]; do
 	sleep 30
 	killed=$(at soak q "$db" "SELECT count(pg_terminate_backend(pid)) FROM (
 		SELECT pid FROM pg_stat_activity WHERE datname = '$db' AND application_name = 'pgbench'
