@@ -36,10 +36,13 @@ client() {
 		at soak pgbench -n -c 1 -T "$left" "${vars[@]}" -f "$ROBOTID_ROOT/bench/soak.pgbench" "$db" 2>&1 |
 			sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' >> "$NODES_DIR/client$k.tx"
 		echo run >> "$NODES_DIR/client$k.runs"
+		at soak pg_isready -q || break
 	done
 }
-log "$clients clients for $seconds seconds, a backend killed every 30 seconds"
+stop_clients() { [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null; }
 pids=()
+on_exit stop_clients
+log "$clients clients for $seconds seconds, a backend killed every 30 seconds"
 for ((k = 0; k < clients; k++)); do
 	client "$k" &
 	pids+=($!)
