@@ -11,6 +11,8 @@
 #                                               row estimates vs actual rows, PostgreSQL's and robotid's
 #   bash bench/run.sh standby [robots] [rounds] [seconds] [moves/s]
 #                                               pgbench: reads on a hot standby vs the primary, lag
+#   bash bench/run.sh partitions [rows] [moves] [rounds]
+#                                               guard cost on 16 hash partitions vs one table; pruning
 #   bash bench/run.sh soak [seconds] [robots]    the soak under load and backend kills (bench/soak.sh)
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
@@ -96,6 +98,9 @@ case "$what" in
 		echo
 		echo "median tps ($robots robots, 2 clients): scan() $scan, bare indexed SELECT $bare," \
 			"ratio $(echo "$scan $bare" | awk '{printf "%.2f", $1 / $2}'); median of per-round ratios $paired"
+		;;
+	partitions)
+		psql -X -q -v rows="${2:-10000000}" -v moves="${3:-20000}" -v rounds="${4:-3}" -f bench/partitions.sql
 		;;
 	estimates)
 		psql -X -q -v makers="${2:-60}" -v serials="${3:-3400}" -f bench/estimates.sql
