@@ -109,3 +109,15 @@ wait_replayed() {
 	done
 	return 1
 }
+
+# Wait until query $3 on node $1, database $2, returns $4; fails after 30
+# seconds.  Standbys connect, and become synchronous, a moment after they
+# start.
+wait_for() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(at "$1" psql -X -q -At -d "$2" -c "$3" 2>/dev/null)" = "$4" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

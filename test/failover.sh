@@ -36,9 +36,8 @@ node_standby s1 $((port + 1)) primary && node_standby s2 $((port + 2)) primary
 ok $? "standbys s1 and s2 from pg_basebackup -R"
 at primary psql -X -q -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (s1, s2)'" \
 	-c "ALTER SYSTEM SET synchronous_commit = remote_apply" -c "SELECT pg_reload_conf()" >/dev/null
-sleep 1
-[ "$(at primary q postgres "SELECT string_agg(application_name || ':' || sync_state, ' ' ORDER BY application_name)
-                              FROM pg_stat_replication")" = "s1:sync s2:potential" ]
+wait_for primary postgres "SELECT string_agg(application_name || ':' || sync_state, ' ' ORDER BY application_name)
+                           FROM pg_stat_replication" "s1:sync s2:potential"
 ok $? "s1 is the synchronous standby, s2 the potential one"
 [ "$(at primary q "$db" "SHOW synchronous_commit")" = remote_apply ]
 ok $? "commits wait until s1 has applied them (remote_apply)"
@@ -145,7 +144,7 @@ for n in primary s2; do
 	[ "$(at "$n" q "$db" "SELECT count(*) FROM robot_registry.verify()")" = 0 ]
 	ok $? "verify() is clean on $n"
 done
-[ "$(at s1 q postgres "SELECT string_agg(application_name || ':' || state, ' ' ORDER BY application_name)
-                         FROM pg_stat_replication")" = "primary:streaming s2:streaming" ]
+wait_for s1 postgres "SELECT string_agg(application_name || ':' || state, ' ' ORDER BY application_name)
+                      FROM pg_stat_replication" "primary:streaming s2:streaming"
 ok $? "s1 streams to the old primary and to s2"
 finish_tap

@@ -20,8 +20,8 @@ node_standby s1 $((port + 1)) primary
 ok $? "standby s1 from pg_basebackup -R"
 node_standby s2 $((port + 2)) primary
 ok $? "standby s2 from pg_basebackup -R"
-[ "$(at primary q postgres "SELECT string_agg(application_name || ':' || state, ' ' ORDER BY application_name)
-                              FROM pg_stat_replication")" = "s1:streaming s2:streaming" ]
+wait_for primary postgres "SELECT string_agg(application_name || ':' || state, ' ' ORDER BY application_name)
+                           FROM pg_stat_replication" "s1:streaming s2:streaming"
 ok $? "the primary streams to s1 and s2"
 
 at primary createdb "$db"
