@@ -12,10 +12,20 @@
 #   bash bench/run.sh sort [rows] [rounds] [distributions...]
 #                                               ORDER BY and CREATE INDEX: robot_id vs random uuids
 #                                               on every code distribution (bench/sort_setup.sql)
+#   bash bench/run.sh standby [robots] [rounds] [seconds] [moves/s]
+#                                               pgbench: reads on a hot standby vs the primary, lag
+#   bash bench/run.sh partitions [rows] [moves] [rounds]
+#                                               guard cost on 16 hash partitions vs one table; pruning
+#   bash bench/run.sh soak [seconds] [robots]    the soak under load and backend kills (bench/soak.sh)
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
 what=${1:-type}
+# these run clusters of their own
+case "$what" in
+	standby) exec bash bench/standby.sh "${@:2}" ;;
+	soak) exec bash bench/soak.sh "${@:2}" ;;
+esac
 ensure_packages
 build_and_install
 ROBOTID_SERVER_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h -c autovacuum=off"
@@ -91,6 +101,9 @@ case "$what" in
 		echo
 		echo "median tps ($robots robots, 2 clients): scan() $scan, bare indexed SELECT $bare," \
 			"ratio $(echo "$scan $bare" | awk '{printf "%.2f", $1 / $2}'); median of per-round ratios $paired"
+		;;
+	partitions)
+		psql -X -q -v rows="${2:-10000000}" -v moves="${3:-20000}" -v rounds="${4:-3}" -f bench/partitions.sql
 		;;
 	estimates)
 		psql -X -q -v makers="${2:-60}" -v serials="${3:-3400}" -f bench/estimates.sql

@@ -2,8 +2,9 @@
 # The test command: install what is missing, build with warnings as errors,
 # start a throwaway cluster, and run every test: C unit tests, a short fuzz
 # run, pg_regress and isolation specs (make installcheck), pgTAP (pg_prove),
-# a dump and restore of a populated registry, and the restore of a dump an
-# older major made (build/registry-<major>.dump), when there is one.
+# a dump and restore of a populated registry, the restore of a dump an
+# older major made (build/registry-<major>.dump), when there is one, hot
+# standbys, a failover, a logical copy, and a one-minute soak.
 #
 #   bash scripts/test.sh            this machine's PostgreSQL $PG_MAJOR (15)
 #   bash scripts/test.sh --pg N     the same in a Debian root with PostgreSQL
@@ -111,6 +112,20 @@ count_tap_script build/upgrade_registry.out test/upgrade_registry.sh
 
 log "the attacker suite against a registry upgraded from 1.2"
 count_tap_script build/attack_upgraded.out test/attack.sh --upgraded
+
+# Beyond one server: each on its own clusters, so the test cluster's
+# ROBOTID_PORT is not theirs (see the scripts for their ports)
+log "hot standbys answer reads and refuse writes"
+ROBOTID_INSTALLED=1 count_tap_script build/standby.out test/standby.sh
+
+log "failover under remote_apply: no committed move lost"
+ROBOTID_INSTALLED=1 count_tap_script build/failover.out test/failover.sh
+
+log "a logical copy of the registry"
+ROBOTID_INSTALLED=1 count_tap_script build/logical.out test/logical.sh
+
+log "a one-minute soak under load and backend kills"
+ROBOTID_INSTALLED=1 count_tap_script build/soak.out bench/soak.sh 60 5000
 
 # ROBOTID_MOVE_FROM=15 makes the dump from 15 required (.ci/run sets it).
 dumps=${ROBOTID_DUMPS:-build}
