@@ -56,8 +56,17 @@ BEGIN
 	SELECT count(*) INTO model_count FROM demo_models;
 
 	CREATE TEMP TABLE IF NOT EXISTS demo_batch (id @extschema@.robot_id PRIMARY KEY, born timestamptz);
+	-- the running number goes on after the highest one of a serial in this
+	-- generator's layout (a date, then 9 digits); serials of other layouts,
+	-- such as issue_codes()'s random ones, are not its business
 	SELECT coalesce(max(substr(@extschema@.robot_id_serial(id), 9)::bigint), 0) INTO first_robot
-	  FROM robot_registry.robots;
+	  FROM robot_registry.robots
+	 WHERE @extschema@.robot_id_serial(id) ~ '^20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])';
+	IF first_robot + robots > 999999999 THEN
+		RAISE EXCEPTION 'generate_demo has no room for % more robots', robots
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('Its serials end in a 9-digit running number, and %s are taken.', first_robot);
+	END IF;
 
 	WHILE done < robots LOOP
 		n := least(batch_size, robots - done);
@@ -69,6 +78,10 @@ BEGIN
 		 CROSS JOIN LATERAL (SELECT now() - interval '730 days' * random() - interval '1 day' + g * interval '0 s' AS born) b
 		 CROSS JOIN LATERAL (SELECT model_key FROM demo_models
 		                      ORDER BY model_key OFFSET floor(random() * model_count + g * 0)::int LIMIT 1) m;
+		-- statistics of this batch: the statements below are planned again
+		-- for it, not kept from a call that made a handful of robots into a
+		-- registry just as small (joins that would then scan robots whole)
+		ANALYZE demo_batch;
 
 		INSERT INTO robot_registry.robots (id, owner_name, location, registered_at, updated_at)
 		SELECT b.id, mf.name, 'factory', b.born, b.born
