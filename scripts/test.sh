@@ -2,7 +2,7 @@
 # The test command: install what is missing, build with warnings as errors,
 # start a throwaway cluster, and run every test: C unit tests, a short fuzz
 # run, pg_regress and isolation specs (make installcheck), pgTAP (pg_prove),
-# a dump and restore of a populated registry, the restore of a dump an
+# the README's examples (test/readme.sh), a dump and restore of a populated registry, the restore of a dump an
 # older major made (build/registry-<major>.dump), when there is one, hot
 # standbys, a failover, a logical copy, and a one-minute soak.
 #
@@ -97,6 +97,9 @@ count_tap_script() {
 	[ "$ok" -eq 1 ] || [ "$f" -gt 0 ] || f=1
 	count "$p" "$f"
 }
+
+log "the README's examples (doc tests)"
+count_tap_script build/readme.out test/readme.sh
 
 log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
 count_tap_script build/attack.out test/attack.sh

@@ -2,7 +2,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(59);
+SELECT plan(60);
 
 SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registry');
 SELECT robot_registry_install();
@@ -36,6 +36,10 @@ SELECT ok((SELECT bool_and(reloptions @> ARRAY['security_invoker=true']) FROM pg
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'robot_registry'::regnamespace AND prosecdef
             AND NOT proconfig::text[] @> ARRAY['search_path=pg_catalog, pg_temp']), 0,
 	'every SECURITY DEFINER function pins search_path');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p
+            WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prorettype = 'trigger'::regtype
+              AND has_function_privilege('public', p.oid, 'EXECUTE')), NULL,
+	'PUBLIC executes no registry trigger function');
 SELECT ok(NOT has_function_privilege('public', 'robot_registry_install()', 'EXECUTE'),
 	'PUBLIC may not install the registry');
 SELECT ok(NOT has_function_privilege('public', 'robot_registry.release_robots(robot_id[], name, jsonb, text)', 'EXECUTE'),
