@@ -1,13 +1,15 @@
 -- The report of bench/run.sh sort: per distribution and operation, the
 -- elapsed and the CPU time (ms: min / median / max) of robot_id and of
 -- uuid, the ratio of the medians and the range of the per-round ratios
--- (each round runs both back to back), and the distinct abbreviated keys
--- that trace_sort reported.
+-- (each round runs both back to back), the median of the per-round CPU
+-- ratios (paired: a round's load weighs on both of its statements), and
+-- the distinct abbreviated keys that trace_sort reported.
 \set ON_ERROR_STOP on
 \pset footer off
 \echo
 \echo robot_id against random uuids in the same table.  Times in ms, min / median / max over the rounds;
-\echo ratio: of the medians, and in brackets the lowest and highest per-round ratio.
+\echo ratio: of the medians, and in brackets the lowest and highest per-round ratio;
+\echo paired: the median of the per-round CPU ratios.
 WITH per_round AS (
 	SELECT r.dist, r.metric, r.round,
 	       max(r.ms) FILTER (WHERE r.kind = 'robot_id') AS rid,
@@ -22,7 +24,8 @@ WITH per_round AS (
 	       min(rid / u) AS ratio_min, max(rid / u) AS ratio_max,
 	       min(rid_cpu) AS rc_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY rid_cpu) AS rc_med, max(rid_cpu) AS rc_max,
 	       min(u_cpu) AS uc_min, percentile_cont(0.5) WITHIN GROUP (ORDER BY u_cpu) AS uc_med, max(u_cpu) AS uc_max,
-	       min(rid_cpu / u_cpu) AS cpu_ratio_min, max(rid_cpu / u_cpu) AS cpu_ratio_max
+	       min(rid_cpu / u_cpu) AS cpu_ratio_min, max(rid_cpu / u_cpu) AS cpu_ratio_max,
+	       percentile_cont(0.5) WITHIN GROUP (ORDER BY rid_cpu / u_cpu) AS cpu_ratio_paired
 	  FROM per_round GROUP BY dist, metric
 )
 SELECT s.dist AS distribution,
@@ -35,6 +38,7 @@ SELECT s.dist AS distribution,
        format('%s / %s / %s', round(s.uc_min), round(s.uc_med::numeric), round(s.uc_max)) AS uuid_cpu,
        format('%s (%s-%s)', round((s.rc_med / s.uc_med)::numeric, 2), round(s.cpu_ratio_min::numeric, 2),
               round(s.cpu_ratio_max::numeric, 2)) AS cpu_ratio,
+       round(s.cpu_ratio_paired::numeric, 2) AS paired,
        CASE WHEN s.metric = 'order_by' THEN
             coalesce(format('%s in %s', round(k.distinct_keys::numeric), round(k.codes::numeric)),
                      'not reported') END AS distinct_keys,
