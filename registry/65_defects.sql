@@ -81,8 +81,35 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.defect_threshold(text)
 	IS 'the threshold in force for a defect category: its own row in defect_thresholds, else the default ''*''';
 
+-- Whether a recall's serials leave out a robot whose report counted
+-- towards the crossing of this model and category at crossed_at (the
+-- reports after the crossing's counted_from, up to the crossing).  A
+-- recall answers a common defect only if it names the category and takes
+-- in every such robot: a recall of serials the model never made, or of
+-- other units than those that failed, answers nothing.  Reads as the
+-- caller (the views) or as the registry (its triggers).
+CREATE FUNCTION robot_registry.crossing_robots_outside(model_key text, category text, crossed_at timestamptz,
+	serial_from text, serial_to text)
+	RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN EXISTS (
+		SELECT 1
+		  FROM robot_registry.defect_crossings x
+		  JOIN robot_registry.defect_reports d
+		    ON d.model_key = x.model_key AND d.category = x.category
+		   AND d.reported_at > x.counted_from AND d.reported_at <= x.crossed_at
+		 WHERE x.model_key = crossing_robots_outside.model_key AND x.category = crossing_robots_outside.category
+		   AND x.crossed_at = crossing_robots_outside.crossed_at
+		   AND @extschema@.robot_id_serial(d.robot_id) NOT BETWEEN crossing_robots_outside.serial_from
+		                                                         AND crossing_robots_outside.serial_to);
+END
+$fn$;
+
 -- When a crossing was settled: the first closing, at or after it, of a
--- recall of its model that names its category; NULL while it is common.
+-- recall that answers it (above); NULL while it is common.
 CREATE FUNCTION robot_registry.defect_settled_at(model_key text, category text, crossed_at timestamptz)
 	RETURNS timestamptz
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -91,7 +118,9 @@ CREATE FUNCTION robot_registry.defect_settled_at(model_key text, category text, 
 BEGIN
 	RETURN (SELECT min(c.closed_at) FROM robot_registry.recalls c
 	         WHERE c.model_key = defect_settled_at.model_key AND c.defect_category = defect_settled_at.category
-	           AND c.closed_at >= defect_settled_at.crossed_at);
+	           AND c.closed_at >= defect_settled_at.crossed_at
+	           AND NOT robot_registry.crossing_robots_outside(c.model_key, c.defect_category,
+	                                                          defect_settled_at.crossed_at, c.serial_from, c.serial_to));
 END
 $fn$;
 
@@ -438,7 +467,8 @@ COMMENT ON FUNCTION robot_registry.report_defect(@extschema@.robot_id, text, tex
 -- The defects that are common now: each crossing not yet settled, with
 -- the reports of its episode (those after counted_from: robots, reports,
 -- worst severity, first and latest), and the open recalls of its model
--- that name its category.
+-- that answer it: they name its category and take in every robot whose
+-- report made it common.
 CREATE VIEW robot_registry.common_defects WITH (security_invoker = true) AS
 SELECT c.crossing_id, c.model_key, m.name AS model, m.manufacturer_key, mf.name AS manufacturer, c.category,
        s.robots, s.reports, s.worst_severity, s.first_report, s.latest_report,
@@ -458,6 +488,8 @@ SELECT c.crossing_id, c.model_key, m.name AS model, m.manufacturer_key, mf.name 
  CROSS JOIN LATERAL (
 	SELECT ARRAY(SELECT r.recall_id FROM robot_registry.recalls r
 	              WHERE r.model_key = c.model_key AND r.defect_category = c.category AND r.closed_at IS NULL
+	                AND NOT robot_registry.crossing_robots_outside(c.model_key, c.category, c.crossed_at,
+	                                                               r.serial_from, r.serial_to)
 	              ORDER BY r.recall_id) AS recalls) o
  WHERE robot_registry.defect_settled_at(c.model_key, c.category, c.crossed_at) IS NULL;
 
