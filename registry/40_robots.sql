@@ -155,6 +155,41 @@ END
 $fn$;
 CREATE TRIGGER robots_registrar BEFORE INSERT ON robot_registry.robots
 	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.check_registrar();
+
+-- After the statement: the role checked before it registered every row.  A
+-- role that may become another (SET ROLE, or set_config('role') inside the
+-- statement) could otherwise register rows after the check in the name of
+-- a role that may not register (check_actor() looked the caller up row by
+-- row).  Administrators, who may name any actor (act_as()), are not
+-- checked.
+CREATE FUNCTION robot_registry.check_registered_by() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	other name;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_registered_by' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_registered_by');
+	END IF;
+	IF robot_registry.is_administrator() THEN
+		RETURN NULL;
+	END IF;
+	SELECT n.changed_by INTO other FROM registered n WHERE n.changed_by IS DISTINCT FROM current_user LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'robots registered by more than one role in one statement: % and %', other, current_user
+			USING ERRCODE = 'insufficient_privilege',
+			      HINT = 'A statement that registers robots runs as one manufacturer.';
+	ELSIF robot_registry.actor_kind() IS DISTINCT FROM 'manufacturer' THEN
+		RAISE EXCEPTION 'role % may not register robots', current_user
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER robots_registered_by AFTER INSERT ON robot_registry.robots
+	REFERENCING NEW TABLE AS registered
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.check_registered_by();
 CREATE TRIGGER robots_actor_register BEFORE INSERT ON robot_registry.robots
 	FOR EACH ROW WHEN (NEW.refurbished_from IS NOT NULL
 	                   OR NEW.revision IS DISTINCT FROM 1
