@@ -303,9 +303,15 @@ BEGIN
 		-- routine with a pinned search_path sets and restores that setting,
 		-- which costs as much as the hash.  The expressions are theirs, field
 		-- for field (test/pgtap/registry_issue.sql checks that verify(), which
-		-- calls them, finds every issued code's event intact); prev_hash is
-		-- read as events_chain reads it (NULL: a new robot's code has no
-		-- history).  Event ids are taken in code order, in a query that is not
+		-- calls them, finds every issued code's event intact).  A new robot
+		-- heads a new chain: its code was never registered (robots are never
+		-- deleted, and the primary key holds every code), so it has no
+		-- events, and prev_hash is NULL, as events_chain would find it
+		-- without looking.  Only an owner who deleted a robot's row and kept
+		-- its events could register the code again with a history, and
+		-- verify() reports that registration (its prev_hash is not the last
+		-- event's), where events_chain would have linked it to that history.
+		-- Event ids are taken in code order, in a query that is not
 		-- flattened (it calls nextval()), so each hash covers its own id.
 		INSERT INTO robot_registry.events
 			(event_id, robot_id, kind, from_state, to_state, recalled, detail, actor, at, prev_hash, hash, row_hash)
@@ -326,9 +332,7 @@ BEGIN
 		                       CASE WHEN n.refurbished_from IS NULL THEN detail
 		                            ELSE detail || jsonb_build_object('refurbished_from', n.refurbished_from::text)
 		                       END AS detail,
-		                       (SELECT p.hash FROM robot_registry.events p
-		                         WHERE p.robot_id OPERATOR(@extschema@.=) n.id
-		                         ORDER BY p.event_id DESC LIMIT 1) AS prev_hash,
+		                       NULL::bytea AS prev_hash,
 		                       sha256(convert_to(concat_ws('|',
 		                           quote_nullable(n.id::text), quote_nullable(n.state::text), quote_nullable(n.recalled::text),
 		                           quote_nullable(n.refurbished_from::text), quote_nullable(n.owner_name), quote_nullable(n.location),

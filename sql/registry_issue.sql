@@ -189,6 +189,16 @@ SELECT (x.f).event_id, (x.f).robot_id, (x.f).kind, (x.f).recalled, (x.f).detail,
           FROM first_issued f) x;
 SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
 ROLLBACK;
+BEGIN;
+-- the owner deletes an issued robot's row, keeping its events, and
+-- registers the code again: the new registration heads a chain of its
+-- own, and the break shows
+SET LOCAL session_replication_role = replica;
+DELETE FROM robot_registry.robots WHERE id = (SELECT robot_id FROM first_issued);
+SET LOCAL session_replication_role = origin;
+INSERT INTO robot_registry.robots (id) SELECT robot_id FROM first_issued;
+SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
+ROLLBACK;
 
 -- Who registers is checked once per statement (robots_registrar) and
 -- check_actor() runs only for rows it could change: a role that may become
