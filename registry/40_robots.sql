@@ -302,8 +302,11 @@ BEGIN
 		-- here, not by robot_row_hash() and event_hash(): each call of a
 		-- routine with a pinned search_path sets and restores that setting,
 		-- which costs as much as the hash.  The expressions are theirs, field
-		-- for field (test/pgtap/registry_issue.sql checks that verify(), which
-		-- calls them, finds every issued code's event intact).  A new robot
+		-- for field, joined with || rather than concat_ws() (the same text:
+		-- quote_nullable() is never NULL; concat_ws() looks up each
+		-- argument's output function on every call); sql/registry_issue.sql
+		-- checks that issued events, odd rows included, hash as event_hash()
+		-- and robot_row_hash() hash them, and verify() calls those.  A new robot
 		-- heads a new chain: its code was never registered (robots are never
 		-- deleted, and the primary key holds every code), so it has no
 		-- events, and prev_hash is NULL, as events_chain would find it
@@ -316,14 +319,15 @@ BEGIN
 		INSERT INTO robot_registry.events
 			(event_id, robot_id, kind, from_state, to_state, recalled, detail, actor, at, prev_hash, hash, row_hash)
 		SELECT e.event_id, e.robot_id, e.kind, e.from_state, e.to_state, e.recalled, e.detail, e.actor, e.at, e.prev_hash,
-		       sha256(convert_to(concat_ws('|',
-		           quote_nullable(encode(e.prev_hash, 'hex')), quote_nullable(e.event_id::text),
-		           quote_nullable(e.robot_id::text), quote_nullable(e.kind),
-		           quote_nullable(e.from_state::text), quote_nullable(e.to_state::text),
-		           quote_nullable(e.recalled::text), quote_nullable(e.detail::text), quote_nullable(e.actor::text),
+		       sha256(convert_to(
+		           quote_nullable(encode(e.prev_hash, 'hex')) || '|' || quote_nullable(e.event_id::text) || '|' ||
+		           quote_nullable(e.robot_id::text) || '|' || quote_nullable(e.kind) || '|' ||
+		           quote_nullable(e.from_state::text) || '|' || quote_nullable(e.to_state::text) || '|' ||
+		           quote_nullable(e.recalled::text) || '|' || quote_nullable(e.detail::text) || '|' ||
+		           quote_nullable(e.actor::text) || '|' ||
 		           quote_nullable(CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text
-		                               ELSE e.at::text END),
-		           quote_nullable(encode(e.row_hash, 'hex'))), 'UTF8')),
+		                               ELSE e.at::text END) || '|' ||
+		           quote_nullable(encode(e.row_hash, 'hex')), 'UTF8')),
 		       e.row_hash
 		  FROM (SELECT nextval('robot_registry.log_sequence') AS event_id, o.id AS robot_id, 'registered'::text AS kind,
 		               NULL::@extschema@.robot_state AS from_state, o.state AS to_state, o.recalled, o.detail,
@@ -333,16 +337,17 @@ BEGIN
 		                            ELSE detail || jsonb_build_object('refurbished_from', n.refurbished_from::text)
 		                       END AS detail,
 		                       NULL::bytea AS prev_hash,
-		                       sha256(convert_to(concat_ws('|',
-		                           quote_nullable(n.id::text), quote_nullable(n.state::text), quote_nullable(n.recalled::text),
-		                           quote_nullable(n.refurbished_from::text), quote_nullable(n.owner_name), quote_nullable(n.location),
+		                       sha256(convert_to(
+		                           quote_nullable(n.id::text) || '|' || quote_nullable(n.state::text) || '|' ||
+		                           quote_nullable(n.recalled::text) || '|' || quote_nullable(n.refurbished_from::text) || '|' ||
+		                           quote_nullable(n.owner_name) || '|' || quote_nullable(n.location) || '|' ||
 		                           quote_nullable(CASE WHEN isfinite(n.registered_at)
 		                                               THEN (extract(epoch FROM n.registered_at) * 1000000)::numeric(20,0)::text
-		                                               ELSE n.registered_at::text END),
+		                                               ELSE n.registered_at::text END) || '|' ||
 		                           quote_nullable(CASE WHEN isfinite(n.updated_at)
 		                                               THEN (extract(epoch FROM n.updated_at) * 1000000)::numeric(20,0)::text
-		                                               ELSE n.updated_at::text END),
-		                           quote_nullable(n.changed_by::text), quote_nullable(n.revision::text)), 'UTF8')) AS row_hash
+		                                               ELSE n.updated_at::text END) || '|' ||
+		                           quote_nullable(n.changed_by::text) || '|' || quote_nullable(n.revision::text), 'UTF8')) AS row_hash
 		                  FROM registered n
 		                 ORDER BY n.id) o) e;
 		RETURN NULL;
