@@ -164,7 +164,7 @@ BEGIN
 		IF got = 0 THEN
 			-- a whole round of collisions: the space may be full
 			IF (SELECT count(*) FROM robot_registry.robots r WHERE r.model_key = issue_codes.model_key)
-			   > max_serial + 1 - issue_codes.how_many THEN
+			   > max_serial + 1 - short THEN
 				RAISE EXCEPTION 'model % has no room for % more serials', issue_codes.model_key, issue_codes.how_many
 					USING ERRCODE = 'numeric_value_out_of_range',
 					      DETAIL = format('A model has %s serials.', max_serial + 1);
