@@ -303,8 +303,9 @@ BEGIN
 		-- routine with a pinned search_path sets and restores that setting,
 		-- which costs as much as the hash.  The expressions are theirs, field
 		-- for field, joined with || rather than concat_ws() (the same text:
-		-- quote_nullable() is never NULL; concat_ws() looks up each
-		-- argument's output function on every call); sql/registry_issue.sql
+		-- quote_nullable() is never NULL; concat_ws() passes each argument
+		-- through its output function and copies it again, a fifth slower
+		-- here); sql/registry_issue.sql
 		-- checks that issued events, odd rows included, hash as event_hash()
 		-- and robot_row_hash() hash them, and verify() calls those.  A new robot
 		-- heads a new chain: its code was never registered (robots are never
