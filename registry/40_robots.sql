@@ -25,9 +25,11 @@ DECLARE
 	internal text := coalesce(current_setting('robot_registry.internal', true), '');
 	my_kind robot_registry.actor_kind;
 	allowed boolean;
+	-- registrations and changes come through two triggers (see below)
+	expected name := CASE WHEN TG_OP = 'INSERT' THEN 'robots_actor_register' ELSE 'robots_actor' END;
 BEGIN
-	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_actor' THEN
-		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_actor');
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM expected THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', expected);
 	END IF;
 	NEW.revision := CASE WHEN TG_OP = 'UPDATE' THEN OLD.revision + 1 ELSE 1 END;
 	-- Two look-ups with plans that never change, rather than one join
@@ -108,8 +110,95 @@ BEGIN
 	RETURN NEW;
 END
 $fn$;
-CREATE TRIGGER robots_actor BEFORE INSERT OR UPDATE ON robot_registry.robots
+CREATE TRIGGER robots_actor BEFORE UPDATE ON robot_registry.robots
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_actor();
+
+-- Registrations: who may register is the same for every row of a statement
+-- (the caller's mapping), so it is checked once, before the first row, with
+-- check_actor()'s errors in check_actor()'s order.  check_actor() then runs
+-- only for a row it could change or refuse: one with a rebuild source to
+-- look for, stamps that are not the defaults it would write (an actor may
+-- not write them: column grants; an administrator may), or an actor or
+-- internal kind named for the transaction.  Any other row already holds
+-- exactly what check_actor() would leave in it, and row-level security
+-- checks its manufacturer.  A bulk registration (issue_codes()) pays one
+-- check, not one per code.
+CREATE FUNCTION robot_registry.check_registrar() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	my_kind robot_registry.actor_kind;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_registrar' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_registrar');
+	END IF;
+	SELECT a.kind INTO my_kind FROM robot_registry.actors a WHERE a.role_name = current_user;
+	IF my_kind IS NULL THEN
+		IF NOT robot_registry.is_administrator() THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		END IF;
+		RETURN NULL;
+	END IF;
+	IF coalesce(current_setting('robot_registry.internal', true), '') <> '' THEN
+		RAISE EXCEPTION 'robot_registry.internal is reserved for the registry''s own changes'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF my_kind <> 'manufacturer' THEN
+		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER robots_registrar BEFORE INSERT ON robot_registry.robots
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.check_registrar();
+
+-- After the statement: the role checked before it registered every row.  A
+-- role that may become another (SET ROLE, or set_config('role') inside the
+-- statement) could otherwise register rows after the check in the name of
+-- a role that may not register (check_actor() looked the caller up row by
+-- row).  Administrators, who may name any actor (act_as()), are not
+-- checked.
+CREATE FUNCTION robot_registry.check_registered_by() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	other name;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_registered_by' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_registered_by');
+	END IF;
+	IF robot_registry.is_administrator() THEN
+		RETURN NULL;
+	END IF;
+	SELECT n.changed_by INTO other FROM registered n WHERE n.changed_by IS DISTINCT FROM current_user LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'robots registered by more than one role in one statement: % and %', other, current_user
+			USING ERRCODE = 'insufficient_privilege',
+			      HINT = 'A statement that registers robots runs as one manufacturer.';
+	ELSIF robot_registry.actor_kind() IS DISTINCT FROM 'manufacturer' THEN
+		RAISE EXCEPTION 'role % may not register robots', current_user
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER robots_registered_by AFTER INSERT ON robot_registry.robots
+	REFERENCING NEW TABLE AS registered
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.check_registered_by();
+CREATE TRIGGER robots_actor_register BEFORE INSERT ON robot_registry.robots
+	FOR EACH ROW WHEN (NEW.refurbished_from IS NOT NULL
+	                   OR NEW.revision IS DISTINCT FROM 1
+	                   OR NEW.changed_by IS DISTINCT FROM current_user
+	                   OR NEW.registered_at IS DISTINCT FROM now()
+	                   OR NEW.updated_at IS DISTINCT FROM now()
+	                   OR coalesce(current_setting('robot_registry.actor', true), '') <> ''
+	                   OR coalesce(current_setting('robot_registry.internal', true), '') <> '')
+	EXECUTE FUNCTION robot_registry.check_actor();
 
 -- The open recalls whose model and serial range cover a code.
 CREATE FUNCTION robot_registry.open_recalls_covering(id @extschema@.robot_id) RETURNS SETOF bigint
@@ -208,13 +297,60 @@ BEGIN
 	END IF;
 	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
 	IF TG_LEVEL = 'STATEMENT' THEN
-		INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
-		SELECT n.id, 'registered', NULL, n.state, n.recalled,
-		       CASE WHEN n.refurbished_from IS NULL THEN detail
-		            ELSE detail || jsonb_build_object('refurbished_from', n.refurbished_from::text) END,
-		       n.changed_by, n.updated_at, robot_registry.robot_row_hash(n)
-		  FROM registered n
-		 ORDER BY n.id;
+		-- Chained here in one statement, not by events_chain row by row (it
+		-- fires only for an event that comes without its hash), and hashed
+		-- here, not by robot_row_hash() and event_hash(): each call of a
+		-- routine with a pinned search_path sets and restores that setting,
+		-- which costs as much as the hash.  The expressions are theirs, field
+		-- for field, joined with || rather than concat_ws() (the same text:
+		-- quote_nullable() is never NULL; concat_ws() passes each argument
+		-- through its output function and copies it again, a fifth slower
+		-- here); sql/registry_issue.sql
+		-- checks that issued events, odd rows included, hash as event_hash()
+		-- and robot_row_hash() hash them, and verify() calls those.  A new robot
+		-- heads a new chain: its code was never registered (robots are never
+		-- deleted, and the primary key holds every code), so it has no
+		-- events, and prev_hash is NULL, as events_chain would find it
+		-- without looking.  Only an owner who deleted a robot's row and kept
+		-- its events could register the code again with a history, and
+		-- verify() reports that registration (its prev_hash is not the last
+		-- event's), where events_chain would have linked it to that history.
+		-- Event ids are taken in code order, in a query that is not
+		-- flattened (it calls nextval()), so each hash covers its own id.
+		INSERT INTO robot_registry.events
+			(event_id, robot_id, kind, from_state, to_state, recalled, detail, actor, at, prev_hash, hash, row_hash)
+		SELECT e.event_id, e.robot_id, e.kind, e.from_state, e.to_state, e.recalled, e.detail, e.actor, e.at, e.prev_hash,
+		       sha256(convert_to(
+		           quote_nullable(encode(e.prev_hash, 'hex')) || '|' || quote_nullable(e.event_id::text) || '|' ||
+		           quote_nullable(e.robot_id::text) || '|' || quote_nullable(e.kind) || '|' ||
+		           quote_nullable(e.from_state::text) || '|' || quote_nullable(e.to_state::text) || '|' ||
+		           quote_nullable(e.recalled::text) || '|' || quote_nullable(e.detail::text) || '|' ||
+		           quote_nullable(e.actor::text) || '|' ||
+		           quote_nullable(CASE WHEN isfinite(e.at) THEN (extract(epoch FROM e.at) * 1000000)::numeric(20,0)::text
+		                               ELSE e.at::text END) || '|' ||
+		           quote_nullable(encode(e.row_hash, 'hex')), 'UTF8')),
+		       e.row_hash
+		  FROM (SELECT nextval('robot_registry.log_sequence') AS event_id, o.id AS robot_id, 'registered'::text AS kind,
+		               NULL::@extschema@.robot_state AS from_state, o.state AS to_state, o.recalled, o.detail,
+		               o.changed_by AS actor, o.updated_at AS at, o.prev_hash, o.row_hash
+		          FROM (SELECT n.id, n.state, n.recalled, n.changed_by, n.updated_at,
+		                       CASE WHEN n.refurbished_from IS NULL THEN detail
+		                            ELSE detail || jsonb_build_object('refurbished_from', n.refurbished_from::text)
+		                       END AS detail,
+		                       NULL::bytea AS prev_hash,
+		                       sha256(convert_to(
+		                           quote_nullable(n.id::text) || '|' || quote_nullable(n.state::text) || '|' ||
+		                           quote_nullable(n.recalled::text) || '|' || quote_nullable(n.refurbished_from::text) || '|' ||
+		                           quote_nullable(n.owner_name) || '|' || quote_nullable(n.location) || '|' ||
+		                           quote_nullable(CASE WHEN isfinite(n.registered_at)
+		                                               THEN (extract(epoch FROM n.registered_at) * 1000000)::numeric(20,0)::text
+		                                               ELSE n.registered_at::text END) || '|' ||
+		                           quote_nullable(CASE WHEN isfinite(n.updated_at)
+		                                               THEN (extract(epoch FROM n.updated_at) * 1000000)::numeric(20,0)::text
+		                                               ELSE n.updated_at::text END) || '|' ||
+		                           quote_nullable(n.changed_by::text) || '|' || quote_nullable(n.revision::text), 'UTF8')) AS row_hash
+		                  FROM registered n
+		                 ORDER BY n.id) o) e;
 		RETURN NULL;
 	END IF;
 	internal := coalesce(current_setting('robot_registry.internal', true), '');

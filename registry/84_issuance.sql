@@ -45,10 +45,9 @@ CREATE FUNCTION robot_registry.random_serials(how_many integer) RETURNS SETOF bi
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 		SELECT d.serial
-		  FROM (SELECT g, ('x' || substr(u, 20, 4) || right(u, 12))::bit(64)::bigint
+		  FROM (SELECT g, ('x' || encode(substring(uuid_send(gen_random_uuid()) FROM 9), 'hex'))::bit(64)::bigint
 		                  & 144115188075855871 AS serial
-		          FROM (SELECT g, gen_random_uuid()::text AS u
-		                  FROM generate_series(1, how_many + how_many / 2 + 64) g) x) d
+		          FROM generate_series(1, how_many + how_many / 2 + 64) g) d
 		 WHERE d.serial < 100000000000000000
 		 ORDER BY d.g
 		 LIMIT how_many
@@ -68,8 +67,9 @@ DECLARE
 	my_kind robot_registry.actor_kind;
 	highest @extschema@.robot_id;
 	first_serial bigint;
-	codes @extschema@.robot_id[] := '{}';
+	issued integer := 0;
 	short integer;
+	got integer;
 BEGIN
 	IF issue_codes.model_key IS NULL OR issue_codes.model_key !~ '^[0-9]{12}$' THEN
 		RAISE EXCEPTION 'invalid model key: "%"', coalesce(issue_codes.model_key, 'NULL')
@@ -137,40 +137,40 @@ BEGIN
 		RETURN;
 	END IF;
 
-	-- random: keep drawing until how_many distinct unused serials are in
-	-- hand.  Collisions are rare (a registry of a billion codes of one
-	-- model fills 1% of its space), so this is nearly always one round.
-	-- The codes are made before they are compared with robots: a join
-	-- clause that calls make_robot_id() on the other side's column is not
+	-- random: keep drawing until how_many new codes are registered.
+	-- Collisions are rare (a registry of a billion codes of one model
+	-- fills 1% of its space), so this is nearly always one round.  The
+	-- codes are made before they are compared with robots: a join clause
+	-- that calls make_robot_id() on the other side's column is not
 	-- leakproof, so under row-level security it could not be an index
-	-- condition and would be checked against every visible robot.
+	-- condition and would be checked against every visible robot.  One
+	-- sort both drops a draw that repeats another and orders the codes.
+	PERFORM robot_registry.set_detail(jsonb_build_object('issued', 'random'));
 	LOOP
-		short := issue_codes.how_many - cardinality(codes);
+		short := issue_codes.how_many - issued;
 		EXIT WHEN short = 0;
-		codes := ARRAY(
-			SELECT DISTINCT c.id
-			  FROM unnest(codes || ARRAY(
-				SELECT @extschema@.make_robot_id(country, maker, model, s)
-				  FROM robot_registry.random_serials(short) s)) c(id)
-			 WHERE NOT EXISTS (
-				SELECT 1 FROM robot_registry.robots r
-				 WHERE r.id OPERATOR(@extschema@.=) c.id));
-		IF issue_codes.how_many - cardinality(codes) = short THEN
+		RETURN QUERY
+		INSERT INTO robot_registry.robots AS r (id)
+		SELECT c.id
+		  FROM (SELECT DISTINCT @extschema@.make_robot_id(country, maker, model, s) AS id
+		          FROM robot_registry.random_serials(short) s) c
+		 WHERE NOT EXISTS (
+			SELECT 1 FROM robot_registry.robots o
+			 WHERE o.id OPERATOR(@extschema@.=) c.id)
+		 ORDER BY c.id
+		RETURNING r.id;
+		GET DIAGNOSTICS got = ROW_COUNT;
+		issued := issued + got;
+		IF got = 0 THEN
 			-- a whole round of collisions: the space may be full
 			IF (SELECT count(*) FROM robot_registry.robots r WHERE r.model_key = issue_codes.model_key)
-			   > max_serial + 1 - issue_codes.how_many THEN
+			   > max_serial + 1 - short THEN
 				RAISE EXCEPTION 'model % has no room for % more serials', issue_codes.model_key, issue_codes.how_many
 					USING ERRCODE = 'numeric_value_out_of_range',
 					      DETAIL = format('A model has %s serials.', max_serial + 1);
 			END IF;
 		END IF;
 	END LOOP;
-	PERFORM robot_registry.set_detail(jsonb_build_object('issued', 'random'));
-	RETURN QUERY
-	INSERT INTO robot_registry.robots AS r (id)
-	SELECT c.id FROM unnest(codes) c(id)
-	 ORDER BY c.id
-	RETURNING r.id;
 	PERFORM robot_registry.set_detail(NULL);
 END
 $fn$;

@@ -132,13 +132,98 @@ SELECT robot_id, kind FROM robot_registry.events
  WHERE robot_id IN ('86000100000100000000000000106', '86000100000100000000000000107') ORDER BY event_id;
 RESET ROLE;
 
+-- The bulk log (log_robot() hashes a statement's registrations itself;
+-- events_chain fires only for an event without a hash) writes what the
+-- per-row path would: each issued event's hash is event_hash() of it (what
+-- events_chain stores), its row hash robot_row_hash() of the row it left,
+-- and it heads a new chain (events_chain finds no earlier event).
+SELECT count(*) AS issued_events,
+       count(*) FILTER (WHERE e.hash = robot_registry.event_hash(e)) AS hash_as_events_chain,
+       count(*) FILTER (WHERE e.prev_hash IS NULL) AS chain_heads,
+       count(*) FILTER (WHERE e.row_hash = robot_registry.robot_row_hash(r)) AS row_hash_as_robot_row_hash
+  FROM robot_registry.events e JOIN robot_registry.robots r ON r.id = e.robot_id
+ WHERE e.kind = 'registered' AND e.detail ? 'issued' AND r.revision = 1;
+-- and on odd rows: an administrator's registrations with quotes and
+-- separators, NULLs, a rebuild source and infinite times, under another
+-- DateStyle; checked by the functions and by verify()
+SET DateStyle = 'SQL, DMY';
+BEGIN;
+SELECT robot_registry.act_as('regress_robotid_issue_maker2', '{"note": "a|b''c"}');
+INSERT INTO robot_registry.robots (id, owner_name, location, refurbished_from, registered_at, updated_at) VALUES
+	('86000200000100000000000000010', 'O''Brien | Sons', NULL, NULL, '-infinity', 'infinity'),
+	('86000200000100000000000000011', NULL, 'NULL', NULL, '2001-02-03 04:05:06.789+07', '2001-02-03 04:05:06.789+07'),
+	('86000200000100000000000000012', '', '|', '86000200000199999999999999997', now(), now());
+COMMIT;
+SELECT r.id, e.actor, e.detail, e.prev_hash IS NULL AS chain_head, e.hash = robot_registry.event_hash(e) AS hash_as_events_chain,
+       e.row_hash = robot_registry.robot_row_hash(r) AS row_hash_as_robot_row_hash
+  FROM robot_registry.robots r JOIN robot_registry.events e ON e.robot_id = r.id
+ WHERE r.id BETWEEN '86000200000100000000000000010' AND '86000200000100000000000000012' ORDER BY e.event_id;
+SELECT count(*) AS problems FROM robot_registry.verify();
+RESET DateStyle;
+
+-- an issued code's event altered, or an event written with a hash of the
+-- writer's choosing (only the owner may write events: triggers on or off,
+-- it is found)
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE robot_registry.events SET detail = '{"issued": "by hand"}'
+ WHERE event_id = (SELECT min(e.event_id) FROM robot_registry.events e JOIN drawn d ON d.id = e.robot_id);
+SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
+ROLLBACK;
+CREATE TEMP TABLE first_issued AS
+SELECT e.* FROM robot_registry.events e
+ WHERE e.event_id = (SELECT min(e.event_id) FROM robot_registry.events e JOIN drawn d ON d.id = e.robot_id);
+BEGIN;
+-- linked to the issued event, with a hash that is not the event's
+INSERT INTO robot_registry.events (robot_id, kind, recalled, actor, row_hash, prev_hash, hash)
+SELECT f.robot_id, 'edited', f.recalled, 'mallory', f.row_hash, f.hash, '\x00' FROM first_issued f;
+SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
+ROLLBACK;
+BEGIN;
+-- a second chain head for the issued code, hashed as events_chain hashes
+INSERT INTO robot_registry.events (event_id, robot_id, kind, recalled, detail, actor, at, prev_hash, hash, row_hash)
+SELECT (x.f).event_id, (x.f).robot_id, (x.f).kind, (x.f).recalled, (x.f).detail, (x.f).actor, (x.f).at,
+       (x.f).prev_hash, robot_registry.event_hash(x.f), (x.f).row_hash
+  FROM (SELECT ROW(nextval('robot_registry.log_sequence'), f.robot_id, 'edited', NULL, f.to_state, f.recalled,
+                   '{}', 'mallory', f.at, NULL, NULL, f.row_hash)::robot_registry.events AS f
+          FROM first_issued f) x;
+SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
+ROLLBACK;
+BEGIN;
+-- the owner deletes an issued robot's row, keeping its events, and
+-- registers the code again: the new registration heads a chain of its
+-- own, and the break shows
+SET LOCAL session_replication_role = replica;
+DELETE FROM robot_registry.robots WHERE id = (SELECT robot_id FROM first_issued);
+SET LOCAL session_replication_role = origin;
+INSERT INTO robot_registry.robots (id) SELECT robot_id FROM first_issued;
+SELECT v.robot_id IN (SELECT id FROM drawn) AS an_issued_code, v.problem FROM robot_registry.verify() v;
+ROLLBACK;
+
+-- Who registers is checked once per statement (robots_registrar) and
+-- check_actor() runs only for rows it could change: a role that may become
+-- a seller, switching to it inside its registration, is refused after the
+-- statement as it was row by row, and nothing is registered
+GRANT regress_robotid_issue_seller TO regress_robotid_issue_maker1;
+SET ROLE regress_robotid_issue_maker1;
+SELECT pg_temp.try($$INSERT INTO robot_registry.robots (id)
+                     SELECT make_robot_id('86', '0001', '000001', 30000000000000000 + g) FROM generate_series(1, 3) g
+                      WHERE g = 1 OR set_config('role', 'regress_robotid_issue_seller', true) IS NOT NULL$$);
+RESET ROLE;
+SELECT pg_temp.try($$SET ROLE regress_robotid_issue_seller;
+                     INSERT INTO robot_registry.robots (id) VALUES ('86000100000130000000000000001')$$);
+RESET ROLE;
+REVOKE regress_robotid_issue_seller FROM regress_robotid_issue_maker1;
+SELECT count(*) AS registered_by_a_switch FROM robot_registry.robots
+ WHERE id BETWEEN '86000100000130000000000000000' AND '86000100000130000000000000003';
+
 -- the whole log verifies
 SELECT count(*) AS problems FROM robot_registry.verify();
 SELECT count(*) AS rule_breaks FROM robot_registry.rule_breaks;
 SELECT count(*) AS events_per_robot_mismatch FROM robot_registry.robots r
  WHERE (SELECT count(*) FROM robot_registry.events e WHERE e.robot_id = r.id AND e.kind = 'registered') <> 1;
 
-DROP TABLE drawn;
+DROP TABLE drawn, first_issued;
 SET client_min_messages = warning;
 DROP SCHEMA robot_registry CASCADE;
 RESET client_min_messages;

@@ -1,6 +1,6 @@
 -- As attack_maker1, a manufacturer: nothing beyond its own robots.
 BEGIN;
-SELECT plan(17);
+SELECT plan(27);
 
 -- another maker's robot answers as an unregistered code, in a sale and as
 -- the source of a rebuild (maker 2's unit 2 is scrapped: that must not leak)
@@ -58,5 +58,43 @@ SELECT is((SELECT concat_ws(',', reported_by, reporter_kind, reported_at = now()
 SELECT throws_ok($$UPDATE robot_registry.defect_reports SET description = 'nothing' WHERE reported_by = 'attack_maker1'$$,
                  '42501', NULL, 'its reports are not rewritten');
 
+-- The registration shortcut (check_actor() only for rows it could change,
+-- robots_actor_register's WHEN) and the bulk log (events_chain only for
+-- events without a hash) trust nothing an actor can write: the stamps are
+-- not its columns, the markers are refused or ignored, the log is not its
+-- table, and what it registers directly is logged and chained as always.
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id, changed_by) VALUES ('86000100000120270101000000001', 'attack_seller')$$,
+                 '42501', NULL, 'no registration stamped with another author');
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id, registered_at, updated_at, revision)
+                   VALUES ('86000100000120270101000000001', '2000-01-01', '2000-01-01', 1)$$,
+                 '42501', NULL, 'no registration backdated or numbered');
+SELECT set_config('robot_registry.internal', 'recalled', true);
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id) SELECT make_robot_id('86', '0001', '000001', 20270101000000000 + g)
+                   FROM generate_series(1, 10) g$$,
+                 '42501', 'robot_registry.internal is reserved for the registry''s own changes',
+                 'no batch registered under robot_registry.internal');
+SELECT set_config('robot_registry.internal', '', true);
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id) VALUES ('86000100000120270101000000001'), ('86000200000120270101000000001')$$,
+                 '42501', NULL, 'no other maker''s code in a batch');
+SELECT throws_ok($$INSERT INTO robot_registry.events (robot_id, kind, recalled, actor, at, prev_hash, hash, row_hash)
+                   SELECT robot_id, 'edited', recalled, 'attack_maker1', at, hash, hash, row_hash FROM robot_registry.events
+                    WHERE robot_id = '86000100000120260101000000001' ORDER BY event_id DESC LIMIT 1$$,
+                 '42501', NULL, 'no event with a hash of its choosing');
+SELECT robot_registry.act_as('attack_regulator', '{"claimed": "regulator"}');
+SELECT lives_ok($$INSERT INTO robot_registry.robots (id) SELECT make_robot_id('86', '0001', '000001', 20270101000000000 + g)
+                  FROM generate_series(1, 10) g$$, 'registers a batch of its own codes directly');
+SELECT robot_registry.act_as(NULL, NULL);
+SELECT is((SELECT string_agg(DISTINCT concat_ws(',', r.changed_by, r.registered_at = now(), e.actor, e.prev_hash IS NULL), ';')
+             FROM robot_registry.robots r JOIN robot_registry.events e ON e.robot_id = r.id AND e.kind = 'registered'
+            WHERE r.id BETWEEN '86000100000120270101000000001' AND '86000100000120270101000000010'),
+          'attack_maker1,t,attack_maker1,t', 'each stamped and logged in its own name, not the one act_as() named');
+SELECT is((SELECT count(*)::int FROM robot_registry.robots r, robot_registry.verify(r.id) v
+            WHERE r.id BETWEEN '86000100000120270101000000001' AND '86000100000120270101000000010'), 0,
+          'their events verify');
+CREATE TEMP TABLE issued AS SELECT c.id FROM robot_registry.issue_codes('860001000001', 50) c(id);
+SELECT is((SELECT count(*)::int FROM issued i JOIN robot_registry.events e ON e.robot_id = i.id
+            WHERE e.kind = 'registered' AND e.actor = 'attack_maker1' AND e.prev_hash IS NULL), 50,
+          'issues codes, each logged in its name at the head of a new chain');
+SELECT is((SELECT count(*)::int FROM issued i, robot_registry.verify(i.id) v), 0, 'and their events verify');
 SELECT * FROM finish();
 ROLLBACK;

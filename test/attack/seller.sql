@@ -1,6 +1,6 @@
 -- As attack_seller: one sale per move, the owner only with a sale.
 BEGIN;
-SELECT plan(10);
+SELECT plan(12);
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000002', 'sold', '{"owner": "Buyer B"}')$$,
                  '23514', 'robot 86000100000120260101000000002 is already sold', 'a sold robot is not sold again');
 SELECT throws_ok($$UPDATE robot_registry.robots SET owner_name = 'Buyer B' WHERE id = '86000100000120260101000000002'$$,
@@ -24,5 +24,12 @@ SELECT throws_ok($$INSERT INTO robot_registry.defect_reports (robot_id, category
                  '42501', NULL, 'nor writes one directly');
 SELECT is((SELECT count(*)::int FROM robot_registry.defect_reports) + (SELECT count(*)::int FROM robot_registry.common_defects), 0,
           'a seller sees no report and no common defect');
+-- registrations are checked once per statement (robots_registrar): a
+-- seller's direct INSERT, of one row or many, is refused as before
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id) VALUES ('86000100000120270101000000001')$$,
+                 '42501', 'a seller may not register robots', 'a seller registers no robot directly');
+SELECT throws_ok($$INSERT INTO robot_registry.robots (id) SELECT make_robot_id('86', '0001', '000001', 20270101000000000 + g)
+                   FROM generate_series(1, 100) g$$,
+                 '42501', 'a seller may not register robots', 'nor a batch of them');
 SELECT * FROM finish();
 ROLLBACK;
