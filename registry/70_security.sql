@@ -148,7 +148,8 @@ CREATE TRIGGER actors_privileges AFTER INSERT OR UPDATE OR DELETE ON robot_regis
 -- The trigger functions that run as the caller: a trigger fires without
 -- EXECUTE, and nobody has a reason to call one directly.
 REVOKE ALL ON FUNCTION robot_registry.chain_event(), robot_registry.chain_ledger(),
-	robot_registry.refuse_change(), robot_registry.check_actor(), robot_registry.check_market_actor(),
+	robot_registry.refuse_change(), robot_registry.check_actor(), robot_registry.check_registrar(),
+	robot_registry.check_registered_by(), robot_registry.check_market_actor(),
 	robot_registry.check_recall_actor(), robot_registry.check_remedy_actor(),
 	robot_registry.check_defect_actor(), robot_registry.check_threshold_actor(),
 	robot_registry.normalize_recall_category() FROM PUBLIC;
