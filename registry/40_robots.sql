@@ -31,6 +31,19 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM expected THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', expected);
 	END IF;
+	-- A robot is changed only once its registration is logged and held:
+	-- both happen when the statement that registers it ends, and a
+	-- function called by that statement (a writable CTE's SELECT) could
+	-- otherwise sell it before a recall holds it, or log a change ahead of
+	-- its registration.  Only a row never changed since it was registered
+	-- (revision 1) pays the look-up.
+	IF TG_OP = 'UPDATE' AND OLD.revision = 1 AND NOT EXISTS (
+		SELECT 1 FROM robot_registry.events e WHERE e.robot_id OPERATOR(@extschema@.=) OLD.id) THEN
+		RAISE EXCEPTION 'robot % is being registered by this statement', OLD.id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = 'Its registration is logged, and any recall applied, when the statement that registers it ends.',
+			      HINT = 'Move or edit it in a later statement.';
+	END IF;
 	NEW.revision := CASE WHEN TG_OP = 'UPDATE' THEN OLD.revision + 1 ELSE 1 END;
 	-- Two look-ups with plans that never change, rather than one join
 	-- whose plan depends on the row: PL/pgSQL would plan that again for

@@ -14,6 +14,16 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.market_events'::regclass OR TG_NAME IS DISTINCT FROM 'market_events_1_actor' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.market_events', 'market_events_1_actor');
 	END IF;
+	-- a robot whose registration its statement has not yet logged and held
+	-- (see check_actor()) takes no market event, from anyone
+	IF NEW.robot_id IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM robot_registry.events e WHERE e.robot_id OPERATOR(@extschema@.=) NEW.robot_id)
+	   AND EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id) THEN
+		RAISE EXCEPTION 'robot % is being registered by this statement', NEW.robot_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = 'Its registration is logged, and any recall applied, when the statement that registers it ends.',
+			      HINT = 'Record its market events in a later statement.';
+	END IF;
 	IF robot_registry.is_administrator() THEN
 		RETURN NEW;
 	END IF;

@@ -83,7 +83,9 @@ COMMENT ON FUNCTION robot_registry.defect_threshold(text)
 
 -- Whether a recall's serials leave out a robot whose report counted
 -- towards the crossing of this model and category at crossed_at (the
--- reports after the crossing's counted_from, up to the crossing).  A
+-- reports after the crossing's counted_from, up to the crossing and up to
+-- the last report it counted: a report filed later by a transaction that
+-- began before the crossing is dated before it, but did not count).  A
 -- recall answers a common defect only if it names the category and takes
 -- in every such robot: a recall of serials the model never made, or of
 -- other units than those that failed, answers nothing.  Reads as the
@@ -101,6 +103,7 @@ BEGIN
 		  JOIN robot_registry.defect_reports d
 		    ON d.model_key = x.model_key AND d.category = x.category
 		   AND d.reported_at > x.counted_from AND d.reported_at <= x.crossed_at
+		   AND d.report_id <= x.report_id
 		 WHERE x.model_key = crossing_robots_outside.model_key AND x.category = crossing_robots_outside.category
 		   AND x.crossed_at = crossing_robots_outside.crossed_at
 		   AND @extschema@.robot_id_serial(d.robot_id) NOT BETWEEN crossing_robots_outside.serial_from

@@ -1,6 +1,6 @@
 -- As attack_maker1, a manufacturer: nothing beyond its own robots.
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 
 -- another maker's robot answers as an unregistered code, in a sale and as
 -- the source of a rebuild (maker 2's unit 2 is scrapped: that must not leak)
@@ -98,5 +98,24 @@ SELECT is((SELECT count(*)::int FROM issued i JOIN robot_registry.events e ON e.
 SELECT is((SELECT count(*)::int FROM issued i, robot_registry.verify(i.id) v), 0, 'and their events verify');
 SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0,
           'verify() of all it sees finds no problem in an intact registry (no ledger entry it may not read reported)');
+-- the statement that registers a robot cannot also move, edit or sell it:
+-- its recall hold and its log come when the statement ends
+SELECT robot_registry.open_recall('860001000001', 'brake', '20260101000000070', '20260101000000079');
+CREATE FUNCTION pg_temp.m1_sell(x robot_id) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN PERFORM robot_registry.transition(x, 'sold', '{"owner": "Buyer Z"}'); RETURN 'ok'; END $f$;
+CREATE FUNCTION pg_temp.m1_touch(x robot_id) RETURNS int LANGUAGE plpgsql AS $f$
+DECLARE n int; BEGIN UPDATE robot_registry.robots SET location = 'moved early' WHERE id = x;
+GET DIAGNOSTICS n = ROW_COUNT; RETURN n; END $f$;
+CREATE FUNCTION pg_temp.m1_market(x robot_id) RETURNS int LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO robot_registry.market_events (robot_id, kind) VALUES (x, 'sale'); RETURN 1; END $f$;
+SELECT throws_ok($$WITH ins AS (INSERT INTO robot_registry.robots (id) VALUES ('86000100000120260101000000072') RETURNING id)
+                   SELECT pg_temp.m1_sell(id) FROM ins$$, '55000', NULL,
+                 'a robot registered under a recall cannot be sold by the statement that registers it');
+SELECT throws_ok($$WITH ins AS (INSERT INTO robot_registry.robots (id) VALUES ('86000100000120260101000000089') RETURNING id)
+                   SELECT pg_temp.m1_touch(id) FROM ins$$, '55000', NULL,
+                 'nor edited ahead of its logged registration');
+SELECT throws_ok($$WITH ins AS (INSERT INTO robot_registry.robots (id) VALUES ('86000100000120260101000000073') RETURNING id)
+                   SELECT pg_temp.m1_market(id) FROM ins$$, '55000', NULL,
+                 'nor given a market event');
 SELECT * FROM finish();
 ROLLBACK;

@@ -19,8 +19,11 @@ CREATE TEMP TABLE after AS
 	SELECT seq_tup_read, idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relid = 'robot_registry.events'::regclass;
 SELECT is((SELECT a.seq_tup_read - b.seq_tup_read FROM after a, before b), 0::bigint,
 	'no registration read the log sequentially');
-SELECT cmp_ok((SELECT a.idx_tup_fetch - b.idx_tup_fetch FROM after a, before b), '<=', 3000::bigint,
-	'3,000 new robots fetched at most one event each through indexes: none walked the log');
+-- the demo's open recall of the model holds the new robots: each hold
+-- reads the registration it follows, twice (the change's check and the
+-- chain), so at most two events a robot
+SELECT cmp_ok((SELECT a.idx_tup_fetch - b.idx_tup_fetch FROM after a, before b), '<=', 6000::bigint,
+	'3,000 new robots fetched at most two events each through indexes: none walked the log');
 SELECT is((SELECT count(*)::int FROM robot_registry.events WHERE kind = 'registered'), 3005, 'every registration is logged');
 SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0, 'the chains verify');
 SELECT * FROM finish();
