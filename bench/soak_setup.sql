@@ -43,6 +43,8 @@ CREATE TABLE soak_log (
 	sqlstate text NOT NULL,		-- 00000 when it committed
 	actor name NOT NULL DEFAULT current_user
 );
+-- the end's checks join the log's events with this table both ways
+CREATE INDEX soak_log_event ON soak_log (event_id);
 GRANT INSERT ON soak_log TO PUBLIC;
 
 CREATE FUNCTION soak_try(kind text, robot robot_id, to_state robot_state) RETURNS text
