@@ -47,7 +47,7 @@ SELECT s.dist AS distribution,
 -- for run.sh's summary: every distribution's per-round ratios together
 CREATE TABLE bench_summary AS
 SELECT row_number() OVER (ORDER BY metric DESC, clock) AS position, 'sort' AS benchmark,
-       format('robot_id / uuid_random, %s %s (%s distributions)',
+       format('robot_id / uuid_random, %s, %s (%s distributions)',
               CASE metric WHEN 'order_by' THEN 'ORDER BY' ELSE 'CREATE INDEX' END, clock, count(DISTINCT dist)) AS variant,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
   FROM (SELECT r.dist, r.metric, r.round, c.clock,
