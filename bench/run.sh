@@ -73,9 +73,9 @@ summary_from_table() {
 print_summary() {
 	echo
 	echo "== summary: ratios, median of the per-round ratios (min-max over the rounds)"
-	awk -F'|' 'BEGIN {printf "%-10s %-62s %s\n", "benchmark", "variant", "ratio (min-max)"}
+	awk -F'|' 'BEGIN {printf "%-10s %-66s %s\n", "benchmark", "variant", "ratio (min-max)"}
 		{ if ($4 == $5) r = sprintf("%.2f", $3); else r = sprintf("%.2f (%.2f-%.2f)", $3, $4, $5)
-		  printf "%-10s %-62s %s\n", $1, $2, r }' "$ROBOTID_BENCH_SUMMARY"
+		  printf "%-10s %-66s %s\n", $1, $2, r }' "$ROBOTID_BENCH_SUMMARY"
 }
 header() {
 	echo "== PostgreSQL $(psql -X -At -c 'SHOW server_version'), $(nproc) cores," \
