@@ -72,4 +72,11 @@ SELECT r.shape, r.q AS "WHERE", r.actual,
  ORDER BY r.shape, r.q;
 SELECT estimators, max(greatest(estimated, actual) / greatest(least(estimated, actual), 1)) AS worst_factor
   FROM results GROUP BY estimators ORDER BY estimators;
+-- for run.sh's summary: one measurement, not rounds
+CREATE TABLE bench_summary AS
+SELECT row_number() OVER (ORDER BY estimators DESC) AS position, 'estimates' AS benchmark,
+       format('worst estimate/actual factor, %s''s estimators', estimators) AS variant,
+       f AS median, f AS min, f AS max
+  FROM (SELECT estimators, max(greatest(estimated, actual) / greatest(least(estimated, actual), 1)) AS f
+          FROM results GROUP BY estimators) w;
 DROP TABLE est_fleet;

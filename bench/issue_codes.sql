@@ -13,13 +13,16 @@ INSERT INTO robot_registry.models (model_key, name) VALUES ('860001000001', 'Ben
 DROP ROLE IF EXISTS bench_issuer;
 CREATE ROLE bench_issuer LOGIN;
 INSERT INTO robot_registry.actors VALUES ('bench_issuer', 'manufacturer', '860001');
+-- the timings outlive the issuer's session, for run.sh's summary
+DROP TABLE IF EXISTS issue_timings;
+CREATE TABLE issue_timings (round int, variant text, seconds float8);
+GRANT INSERT, SELECT ON issue_timings TO bench_issuer;
 -- a model that already has codes of both kinds
 SET ROLE bench_issuer;
 SELECT count(*) AS existing FROM robot_registry.issue_codes('860001000001', 5000);
 SELECT count(*) AS existing FROM robot_registry.issue_codes('860001000001', 5000, 'sequential');
 RESET ROLE;
 \c - bench_issuer
-CREATE TEMP TABLE timings (round int, variant text, seconds float8);
 SELECT set_config('bench.n', :'n', false), set_config('bench.rounds', :'rounds', false);
 DO $$
 DECLARE
@@ -41,7 +44,7 @@ BEGIN
 				took := extract(epoch FROM clock_timestamp() - t0);
 				RAISE EXCEPTION USING ERRCODE = 'BENCH', MESSAGE = took::text;
 			EXCEPTION WHEN SQLSTATE 'BENCH' THEN
-				INSERT INTO timings VALUES (round, variant, SQLERRM::float8);
+				INSERT INTO issue_timings VALUES (round, variant, SQLERRM::float8);
 				RAISE NOTICE 'round % %: % s', round, variant, round(SQLERRM::numeric, 2);
 			END;
 		END LOOP;
@@ -52,6 +55,15 @@ SELECT variant, count(*) AS rounds,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::numeric, 2) AS median_s,
        round(min(seconds)::numeric, 2) AS min_s, round(max(seconds)::numeric, 2) AS max_s,
        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)
-              / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM timings
+              / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM issue_timings
                   WHERE variant = 'register_robot'))::numeric, 3) AS ratio_to_register_robot
-  FROM timings GROUP BY variant ORDER BY variant;
+  FROM issue_timings GROUP BY variant ORDER BY variant;
+\c - postgres
+CREATE TABLE bench_summary AS
+SELECT row_number() OVER (ORDER BY i.variant) AS position, 'issue' AS benchmark,
+       format('issue_codes() %s / register_robot() calls', i.variant) AS variant,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY i.seconds / r.seconds) AS median,
+       min(i.seconds / r.seconds) AS min, max(i.seconds / r.seconds) AS max
+  FROM issue_timings i JOIN issue_timings r ON r.round = i.round AND r.variant = 'register_robot'
+ WHERE i.variant <> 'register_robot'
+ GROUP BY i.variant;

@@ -69,6 +69,24 @@ SELECT round((SELECT us FROM m WHERE variant = 'flat_bare')::numeric, 1) AS flat
        round((SELECT us FROM m WHERE variant = 'part_guarded')::numeric, 1) AS part_guarded,
        round(((SELECT us FROM m WHERE variant = 'flat_guarded') - (SELECT us FROM m WHERE variant = 'flat_bare'))::numeric, 1) AS guard_flat,
        round(((SELECT us FROM m WHERE variant = 'part_guarded') - (SELECT us FROM m WHERE variant = 'part_bare'))::numeric, 1) AS guard_partitioned;
+\pset footer off
+\echo == microseconds per move: min / median / max over the rounds
+SELECT variant, count(*) AS rounds,
+       format('%s / %s / %s', round(min(us_per_move)::numeric, 1),
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_move)::numeric, 1),
+              round(max(us_per_move)::numeric, 1)) AS "us min / median / max"
+  FROM part_result GROUP BY variant
+ ORDER BY array_position(ARRAY['flat_bare', 'flat_guarded', 'part_bare', 'part_guarded'], variant);
+-- for run.sh's summary: each round's guarded / bare time per move, per layout
+CREATE TABLE bench_summary AS
+SELECT row_number() OVER (ORDER BY layout DESC) AS position, 'partitions' AS benchmark,
+       format('guarded / bare move, %s', CASE layout WHEN 'flat' THEN 'one table' ELSE '16 hash partitions' END) AS variant,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
+  FROM (SELECT g.round, split_part(g.variant, '_', 1) AS layout, g.us_per_move / b.us_per_move AS ratio
+          FROM part_result g JOIN part_result b
+            ON b.round = g.round AND b.variant = split_part(g.variant, '_', 1) || '_bare'
+         WHERE g.variant LIKE '%_guarded') per_round
+ GROUP BY layout;
 \echo == pruning: = goes to one partition; ^@ (a range) cannot prune hash partitions
 SELECT id AS probe FROM flat_bare LIMIT 1 \gset
 EXPLAIN (COSTS OFF) SELECT * FROM part_guarded WHERE id = :'probe';

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks, each on its own throwaway cluster:
-#   bash bench/run.sh type [rows] [rounds]      robot_id vs uuid, text, numeric
-#   bash bench/run.sh triggers [rows] [rounds]  the C triggers vs none and PL/pgSQL
+# Benchmarks.  Each prints one header line (PostgreSQL version, cores), the
+# spread of every variant (min / median / max over the rounds) and, at the
+# end, a summary of its ratios: median of the per-round ratios (min-max).
+#   bash bench/run.sh all                       every benchmark below at a quick size, in
+#                                               sequence, on one throwaway cluster (standby on
+#                                               its own; soak skipped), then one summary table
+#   bash bench/run.sh type [rows] [rounds]      robot_id vs padded and random uuids, text, numeric
+#   bash bench/run.sh triggers [rows] [rounds]  the C triggers vs none, PL/pgSQL and a foreign key
 #   bash bench/run.sh registry [robots] [rounds] [seconds]
 #                                               pgbench: application functions vs bare SQL
 #   bash bench/run.sh scan [robots] [rounds] [seconds]
@@ -26,6 +31,15 @@ case "$what" in
 	standby) exec bash bench/standby.sh "${@:2}" ;;
 	soak) exec bash bench/soak.sh "${@:2}" ;;
 esac
+# The ratios of a run, one "benchmark|variant|median|min|max" line each:
+# in a file, so that bench/standby.sh can add its own.
+if [ -z "${ROBOTID_BENCH_SUMMARY:-}" ]; then
+	ROBOTID_BENCH_SUMMARY=$(mktemp /tmp/robotid-bench-summary.XXXXXX)
+	remove_summary() { rm -f "$ROBOTID_BENCH_SUMMARY"; }
+	on_exit remove_summary
+fi
+export ROBOTID_BENCH_SUMMARY
+
 ensure_packages
 build_and_install
 ROBOTID_SERVER_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h -c autovacuum=off"
@@ -33,18 +47,56 @@ start_cluster
 work="$CLUSTER_DIR/bench"
 as_postgres mkdir -p "$work"
 
-case "$what" in
+# "min median max" of the numbers on stdin, one a line
+spread() {
+	sort -g | awk '{v[NR] = $1} END {
+		if (NR == 0) { print "nan nan nan"; exit }
+		printf "%s %s %s\n", v[1], (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR]}'
+}
+# "a / b / c" from "min median max", rounded to $2 decimals
+show() { echo "$1" | awk -v d="${2:-0}" '{printf "%.*f / %.*f / %.*f", d, $1, d, $2, d, $3}'; }
+# the ratios of variant $1 to variant $2 of file $3 ("variant value" lines,
+# the variants alternating within each round), one a line
+round_ratios() {
+	paste -d' ' <(grep "^$1 " "$3" | cut -d' ' -f2) <(grep "^$2 " "$3" | cut -d' ' -f2) |
+		awk '$2 > 0 {printf "%.4f\n", $1 / $2}'
+}
+# summary_add BENCHMARK VARIANT "min median max"
+summary_add() {
+	echo "$3" | awk -v b="$1" -v v="$2" '{printf "%s|%s|%s|%s|%s\n", b, v, $2, $1, $3}' >> "$ROBOTID_BENCH_SUMMARY"
+}
+# what a SQL benchmark left in its bench_summary table
+summary_from_table() {
+	psql -X -At -F'|' -c "SELECT benchmark, variant, median, min, max FROM bench_summary ORDER BY position" \
+		>> "$ROBOTID_BENCH_SUMMARY"
+}
+print_summary() {
+	echo
+	echo "== summary: ratios, median of the per-round ratios (min-max over the rounds)"
+	awk -F'|' 'BEGIN {printf "%-10s %-66s %s\n", "benchmark", "variant", "ratio (min-max)"}
+		{ if ($4 == $5) r = sprintf("%.2f", $3); else r = sprintf("%.2f (%.2f-%.2f)", $3, $4, $5)
+		  printf "%-10s %-66s %s\n", $1, $2, r }' "$ROBOTID_BENCH_SUMMARY"
+}
+header() {
+	echo "== PostgreSQL $(psql -X -At -c 'SHOW server_version'), $(nproc) cores," \
+		"$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+bench() {
+	local what=$1
+	shift
+	case "$what" in
 	type)
-		psql -X -q -v rows="${2:-2000000}" -v rounds="${3:-5}" -v dir="$work" \
+		psql -X -q -v rows="${1:-2000000}" -v rounds="${2:-5}" -v dir="$work" \
 			-f bench/type_bench.sql
+		summary_from_table
 		;;
 	triggers)
-		psql -X -q -v rows="${2:-1000000}" -v rounds="${3:-5}" -f bench/trigger_bench.sql
+		psql -X -q -v rows="${1:-1000000}" -v rounds="${2:-5}" -f bench/trigger_bench.sql
+		summary_from_table
 		;;
 	registry)
-		robots=${2:-1000000}
-		rounds=${3:-3}
-		seconds=${4:-30}
+		local robots=${1:-1000000} rounds=${2:-3} seconds=${3:-30} movable tps user variant round
 		psql -X -q -v robots="$robots" -f bench/registry_setup.sql
 		movable=$(psql -X -At -c "SELECT count(*) FROM bench_pool")
 		: > "$work/tps.txt"
@@ -59,19 +111,20 @@ case "$what" in
 				echo "$variant $tps" >> "$work/tps.txt"
 			done
 		done
-		median() { grep "^$1 " "$work/tps.txt" | cut -d' ' -f2 | sort -g |
-			awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-		app=$(median app)
-		bare=$(median bare)
+		# each round's app and bare run back to back: on a shared host the
+		# per-round ratios are the steadier figure
+		local ratios
+		ratios=$(round_ratios app bare "$work/tps.txt" | spread)
 		echo
-		echo "median tps: application functions $app, bare UPDATE + INSERT $bare," \
-			"ratio $(echo "$app $bare" | awk '{printf "%.2f", $1 / $2}')"
+		echo "tps, min / median / max over $rounds rounds of $seconds s ($robots robots, 2 clients):" \
+			"application functions $(show "$(grep '^app ' "$work/tps.txt" | cut -d' ' -f2 | spread)")," \
+			"bare UPDATE + INSERT $(show "$(grep '^bare ' "$work/tps.txt" | cut -d' ' -f2 | spread)")"
+		echo "ratio application / bare, per round: min / median / max $(show "$ratios" 2)"
+		summary_add registry "application functions / bare SQL, tps" "$ratios"
 		psql -X -q -f bench/registry_reads.sql
 		;;
 	scan)
-		robots=${2:-200000}
-		rounds=${3:-5}
-		seconds=${4:-20}
+		local robots=${1:-200000} rounds=${2:-5} seconds=${3:-20} good tps user variant round script
 		psql -X -q -v robots="$robots" -f bench/scan_setup.sql
 		good=$(psql -X -At -c "SELECT count(*) FROM bench_scan_pool")
 		: > "$work/tps.txt"
@@ -89,32 +142,32 @@ case "$what" in
 				echo "$variant $tps" >> "$work/tps.txt"
 			done
 		done
-		median() { grep "^$1 " "$work/tps.txt" | cut -d' ' -f2 | sort -g |
-			awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-		scan=$(median scan)
-		bare=$(median bare)
 		# each round's scan and bare run back to back: on a shared host the
-		# median of the per-round ratios is the steadier figure
-		paired=$(paste -d' ' <(grep '^scan ' "$work/tps.txt" | cut -d' ' -f2) \
-			<(grep '^bare ' "$work/tps.txt" | cut -d' ' -f2) | awk '{print $1 / $2}' | sort -g |
-			awk '{v[NR] = $1} END {printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+		# per-round ratios are the steadier figure
+		local ratios
+		ratios=$(round_ratios scan bare "$work/tps.txt" | spread)
 		echo
-		echo "median tps ($robots robots, 2 clients): scan() $scan, bare indexed SELECT $bare," \
-			"ratio $(echo "$scan $bare" | awk '{printf "%.2f", $1 / $2}'); median of per-round ratios $paired"
+		echo "tps, min / median / max over $rounds rounds of $seconds s ($robots robots, 2 clients):" \
+			"scan() $(show "$(grep '^scan ' "$work/tps.txt" | cut -d' ' -f2 | spread)")," \
+			"bare indexed SELECT $(show "$(grep '^bare ' "$work/tps.txt" | cut -d' ' -f2 | spread)")"
+		echo "ratio scan() / bare, per round: min / median / max $(show "$ratios" 2)"
+		summary_add scan "scan() / bare SELECT, tps" "$ratios"
 		;;
 	partitions)
-		psql -X -q -v rows="${2:-10000000}" -v moves="${3:-20000}" -v rounds="${4:-3}" -f bench/partitions.sql
+		psql -X -q -v rows="${1:-10000000}" -v moves="${2:-20000}" -v rounds="${3:-3}" -f bench/partitions.sql
+		summary_from_table
 		;;
 	estimates)
-		psql -X -q -v makers="${2:-60}" -v serials="${3:-3400}" -f bench/estimates.sql
+		psql -X -q -v makers="${1:-60}" -v serials="${2:-3400}" -f bench/estimates.sql
+		summary_from_table
 		;;
 	issue)
-		psql -X -q -v n="${2:-100000}" -v rounds="${3:-3}" -f bench/issue_codes.sql
+		psql -X -q -v n="${1:-100000}" -v rounds="${2:-3}" -f bench/issue_codes.sql
+		summary_from_table
 		;;
 	sort)
-		rows=${2:-2000000}
-		rounds=${3:-5}
-		shift $(($# < 3 ? $# : 3))
+		local rows=${1:-2000000} rounds=${2:-5} dists dist traced round kinds kind col statements stats settings
+		shift $(($# < 2 ? $# : 2))
 		psql -X -q -f bench/sort_setup.sql
 		dists=("$@")
 		[ ${#dists[@]} -gt 0 ] ||
@@ -165,9 +218,47 @@ case "$what" in
 		done
 		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
 		psql -X -f bench/sort_report.sql
+		summary_from_table
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2
 		exit 2
 		;;
-esac
+	esac
+}
+
+header
+if [ "$what" != all ]; then
+	bench "$what" "${@:2}"
+	print_summary
+	exit 0
+fi
+
+# Every benchmark at a quick size, each in a database of its own on this
+# cluster: a check before and after a change to a hot path, not a figure
+# for the README (those come from each benchmark's own command).
+started=$SECONDS
+quick=(
+	"type 200000 3"
+	"triggers 200000 3"
+	"sort 200000 3"
+	"estimates 60 340"
+	"issue 2000 3"
+	"partitions 200000 2000 3"
+	"registry 10000 3 8"
+	"scan 10000 3 8"
+)
+for run in "${quick[@]}"; do
+	read -r -a args <<< "$run"
+	log "bench/run.sh ${args[*]} ($((SECONDS - started)) s so far)"
+	createdb "bench_${args[0]}"
+	export PGDATABASE="bench_${args[0]}"
+	bench "${args[@]}"
+done
+export PGDATABASE=postgres
+# the standby runs two clusters of its own
+stop_cluster
+log "bench/run.sh standby 10000 3 5 50 ($((SECONDS - started)) s so far)"
+bash bench/standby.sh 10000 3 5 50
+print_summary
+echo "all: $((SECONDS - started)) s"

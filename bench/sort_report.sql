@@ -47,3 +47,16 @@ SELECT s.dist AS distribution,
   JOIN sort_distribution d ON d.dist = s.dist
   LEFT JOIN sort_distinct k ON k.dist = s.dist
  ORDER BY d.position, s.metric DESC;
+
+-- for run.sh's summary: every distribution's per-round ratios together
+CREATE TABLE bench_summary AS
+SELECT row_number() OVER (ORDER BY metric DESC, clock) AS position, 'sort' AS benchmark,
+       format('robot_id / uuid_random, %s, %s (%s distributions)',
+              CASE metric WHEN 'order_by' THEN 'ORDER BY' ELSE 'CREATE INDEX' END, clock, count(DISTINCT dist)) AS variant,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
+  FROM (SELECT r.dist, r.metric, r.round, c.clock,
+               max(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'robot_id')
+             / nullif(max(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'uuid'), 0) AS ratio
+          FROM sort_result r, (VALUES ('CPU'), ('elapsed')) c(clock)
+         GROUP BY r.dist, r.metric, r.round, c.clock) per_round
+ GROUP BY metric, clock;

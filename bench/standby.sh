@@ -42,6 +42,8 @@ CHECKPOINT;
 SQL
 node_standby standby $((port + 1)) primary
 wait_replayed primary standby 600
+echo "== PostgreSQL $(at primary q postgres 'SHOW server_version'), $(nproc) cores," \
+	"$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 good=$(at primary q "$db" "SELECT count(*) FROM bench_scan_pool")
 movable=$(at primary q "$db" "SELECT count(*) FROM bench_pool")
 work=$NODES_DIR/bench
@@ -85,15 +87,26 @@ done
 kill "$writer" 2>/dev/null || true
 wait "$writer" 2>/dev/null || true
 
+# min / median / max of the numbers on stdin
+spread3() { sort -g | awk '{v[NR] = $1} END {printf "%.0f / %.0f / %.0f", v[1], (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR]}'; }
 median() { sort -g | awk '{v[NR] = $1} END {printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 values() { grep "^$1 " "$work/tps.txt" | cut -d' ' -f2; }
 ratios() { paste -d' ' <(values "$1") <(values "$2") | awk '{printf "%.3f\n", $1 / $2}'; }
 spread() { sort -g | awk 'NR == 1 {min = $1} {max = $1} END {printf "%.2f-%.2f", min, max}'; }
 echo
-echo "median tps ($robots robots, 2 reader clients, $rate moves/s on the primary):" \
-	"primary $(values primary | median), standby replaying $(values standby | median)," \
-	"standby paused $(values paused | median)"
+echo "tps, min / median / max over $rounds rounds of $seconds s ($robots robots, 2 reader clients, $rate moves/s on the primary):" \
+	"primary $(values primary | spread3), standby replaying $(values standby | spread3)," \
+	"standby paused $(values paused | spread3)"
 echo "standby/primary: median of per-round ratios $(ratios standby primary | median), range $(ratios standby primary | spread)"
 echo "replaying/paused: median of per-round ratios $(ratios standby paused | median), range $(ratios standby paused | spread)"
 echo "replication lag under the write load (replay_lag, ms): median $(cut -d'|' -f1 "$work/lag.txt" | median)," \
 	"max $(cut -d'|' -f1 "$work/lag.txt" | sort -g | tail -1); bytes behind: median $(cut -d'|' -f2 "$work/lag.txt" | median)"
+# for bench/run.sh's summary, when it asked for one
+if [ -n "${ROBOTID_BENCH_SUMMARY:-}" ]; then
+	for pair in "standby primary" "standby paused"; do
+		ratios "${pair% *}" "${pair#* }" | sort -g | awk -v v="$pair" '{r[NR] = $1} END {
+			split(v, p, " "); name = (p[2] == "primary") ? "reads on the standby / on the primary, tps" : "reads replaying / replay paused, tps"
+			printf "standby|%s|%s|%s|%s\n", name, (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2, r[1], r[NR]}' \
+			>> "$ROBOTID_BENCH_SUMMARY"
+	done
+fi

@@ -1,6 +1,10 @@
 -- The lifecycle and market triggers against no trigger and against their
--- PL/pgSQL twins (bench/trigger_plpgsql.sql).  Run by bench/run.sh
--- triggers; psql variables: rows, rounds.
+-- PL/pgSQL twins (bench/trigger_plpgsql.sql); the market guard also against
+-- its built-in peer, a plain FOREIGN KEY to the registry (which checks only
+-- that the code exists, not its state or a recall).  Run by bench/run.sh
+-- triggers; psql variables: rows, rounds.  Leaves bench_summary (benchmark,
+-- variant, and the median, min and max of the per-round ratios) for
+-- run.sh's summary.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS robotid;
@@ -52,7 +56,9 @@ BEGIN
 	DROP TABLE IF EXISTS bench_sales;
 	CREATE TABLE bench_sales (sale_id bigint GENERATED ALWAYS AS IDENTITY,
 		robot_id robot_id NOT NULL, price numeric(12,2), sold_at timestamptz DEFAULT now());
-	IF variant = 'robot_market_guard' THEN
+	IF variant = 'foreign key' THEN
+		ALTER TABLE bench_sales ADD FOREIGN KEY (robot_id) REFERENCES bench_registry (id);
+	ELSIF variant = 'robot_market_guard' THEN
 		CREATE TRIGGER guard BEFORE INSERT OR UPDATE ON bench_sales
 			FOR EACH ROW EXECUTE FUNCTION robot_market_guard('registry=bench_registry');
 	ELSIF variant = 'plpgsql' THEN
@@ -77,21 +83,44 @@ SELECT format('SELECT bench_lifecycle(%s, %L, %s); CHECKPOINT;', r, v, :rows)
 \gexec
 SELECT format('SELECT bench_market(%s, %L); CHECKPOINT;', r, v)
   FROM generate_series(1, :rounds) r,
-       LATERAL (SELECT v FROM unnest(ARRAY['no trigger', 'robot_market_guard', 'plpgsql'])
-                       WITH ORDINALITY AS u(v, i) ORDER BY (i + r) % 3) variants
+       LATERAL (SELECT v FROM unnest(ARRAY['no trigger', 'robot_market_guard', 'plpgsql', 'foreign key'])
+                       WITH ORDINALITY AS u(v, i) ORDER BY (i + r) % 4) variants
 \gexec
 \o
 
+\pset footer off
+-- each round's ratio of one variant to another of the same test
+CREATE TABLE bench_ratio AS
+SELECT a.round, a.test, a.variant, b.variant AS baseline, a.ms / b.ms AS ratio
+  FROM bench_result a JOIN bench_result b ON b.round = a.round AND b.test = a.test
+ WHERE b.variant IN ('no trigger', 'plpgsql', 'foreign key') AND a.variant <> b.variant;
+
 \echo
-\echo Medians over the rounds, and ratios to the no-trigger run and to the PL/pgSQL twin.
-WITH med AS (
-	SELECT test, variant, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms
-	  FROM bench_result GROUP BY test, variant
+\echo Times in ms, min / median / max over the rounds; ratios to the no-trigger run, to the
+\echo PL/pgSQL twin and to a plain foreign key: median of the per-round ratios (min-max).
+WITH r AS (
+	SELECT test, variant, baseline,
+	       format('%s (%s-%s)', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio)::numeric, 2),
+	              round(min(ratio)::numeric, 2), round(max(ratio)::numeric, 2)) AS r
+	  FROM bench_ratio GROUP BY test, variant, baseline
 )
-SELECT m.test, m.variant, round(m.ms::numeric, 0) AS median_ms,
-       round((m.ms / n.ms)::numeric, 2) AS vs_no_trigger,
-       round((m.ms / p.ms)::numeric, 2) AS vs_plpgsql
-  FROM med m
-  JOIN med n ON n.test = m.test AND n.variant = 'no trigger'
-  JOIN med p ON p.test = m.test AND p.variant = 'plpgsql'
- ORDER BY m.test, m.ms;
+SELECT m.test, m.variant, count(*) AS rounds,
+       format('%s / %s / %s', round(min(m.ms)::numeric), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.ms)::numeric),
+              round(max(m.ms)::numeric)) AS "ms min / median / max",
+       coalesce((SELECT r FROM r WHERE r.test = m.test AND r.variant = m.variant AND baseline = 'no trigger'), '1') AS vs_no_trigger,
+       coalesce((SELECT r FROM r WHERE r.test = m.test AND r.variant = m.variant AND baseline = 'plpgsql'), '1') AS vs_plpgsql,
+       CASE WHEN m.test LIKE 'market%' THEN
+            coalesce((SELECT r FROM r WHERE r.test = m.test AND r.variant = m.variant AND baseline = 'foreign key'), '1')
+       END AS vs_foreign_key
+  FROM bench_result m
+ GROUP BY m.test, m.variant
+ ORDER BY m.test, percentile_cont(0.5) WITHIN GROUP (ORDER BY m.ms);
+
+CREATE TABLE bench_summary AS
+SELECT row_number() OVER (ORDER BY test, variant DESC, baseline DESC) AS position,
+       'triggers' AS benchmark,
+       format('%s / %s, %s', variant, baseline, split_part(test, ':', 1)) AS variant,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
+  FROM bench_ratio
+ WHERE variant IN ('robot_lifecycle_guard', 'robot_market_guard')
+ GROUP BY test, variant, baseline;
