@@ -27,7 +27,7 @@ REGRESS_OPTS = --load-extension=robotid
 ISOLATION = market_race refurbish_race move_race registry_race guard_privilege guard_partition_race
 ISOLATION += registry_register_recall_race registry_register_close_race registry_move_race \
 	registry_move_recall_race registry_move_close_race registry_remedy_close_race
-ISOLATION += registry_issue_race
+ISOLATION += registry_issue_race registry_catalogue_race
 ISOLATION += registry_defect_race
 ISOLATION_OPTS = --load-extension=robotid
 

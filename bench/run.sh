@@ -11,7 +11,7 @@
 #                                               pgbench: application functions vs bare SQL
 #   bash bench/run.sh scan [robots] [rounds] [seconds]
 #                                               pgbench: scan() of a good code vs a bare SELECT
-#   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot()
+#   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot() (5 rounds)
 #   bash bench/run.sh estimates [makers] [serials]
 #                                               row estimates vs actual rows, PostgreSQL's and robotid's
 #   bash bench/run.sh sort [rows] [rounds] [distributions...]
@@ -162,7 +162,15 @@ bench() {
 		summary_from_table
 		;;
 	issue)
-		psql -X -q -v n="${1:-100000}" -v rounds="${2:-3}" -f bench/issue_codes.sql
+		local n=${1:-100000} rounds=${2:-5} round variant
+		psql -X -q -f bench/issue_codes.sql
+		for round in $(seq 1 "$rounds"); do
+			for variant in register_robot random sequential; do
+				psql -X -q -U bench_issuer -v n="$n" -v round="$round" -v variant="$variant" -f bench/issue_round.sql
+				psql -X -q -c "VACUUM robot_registry.robots, robot_registry.events, robot_registry.model_gates"
+			done
+		done
+		psql -X -q -f bench/issue_report.sql
 		summary_from_table
 		;;
 	sort)

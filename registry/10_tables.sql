@@ -51,8 +51,13 @@ CREATE TABLE robot_registry.actor_moves (
 
 CREATE TABLE robot_registry.robots (
 	id @extschema@.robot_id PRIMARY KEY,
-	model_key text NOT NULL GENERATED ALWAYS AS (@extschema@.robot_id_model_key(id)) STORED
-		REFERENCES robot_registry.models,
+	-- In the catalogue, as a foreign key would require, but checked once
+	-- per statement rather than once per row (hold_new_robots(), in
+	-- 40_robots.sql): a per-row check was a fifth of what issuing a batch
+	-- of codes cost.  The model's row in model_gates, which the same
+	-- statement writes, refers to models and is never deleted, so a model
+	-- with robots can be neither deleted nor renamed.
+	model_key text NOT NULL GENERATED ALWAYS AS (@extschema@.robot_id_model_key(id)) STORED,
 	state @extschema@.robot_state NOT NULL DEFAULT 'manufactured',
 	recalled boolean NOT NULL DEFAULT false,
 	refurbished_from @extschema@.robot_id REFERENCES robot_registry.robots,

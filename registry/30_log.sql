@@ -117,7 +117,9 @@ BEGIN
 	RAISE EXCEPTION '% on %.% is not allowed: it is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
 		USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_history_immutable',
 		      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-		      HINT = 'Record a new event instead.';
+		      HINT = CASE TG_TABLE_NAME
+		                  WHEN 'model_gates' THEN 'A model''s gate keeps the model in the catalogue while it has robots.'
+		                  ELSE 'Record a new event instead.' END;
 END
 $fn$;
 

@@ -237,9 +237,26 @@ CREATE FUNCTION robot_registry.hold_new_robots() RETURNS trigger
 DECLARE
 	saved_actor text := current_setting('robot_registry.actor', true);
 	saved_detail text := current_setting('robot_registry.detail', true);
+	missing text;
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_recall_on_register' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_recall_on_register');
+	END IF;
+	-- No code, no market access starts at the catalogue: every new robot's
+	-- model is in it.  What a foreign key would check row by row, checked
+	-- once for the statement.  The gate row written next refers to the
+	-- model (model_gates' foreign key, which waits for a concurrent delete
+	-- of the model and then fails), and is never deleted
+	-- (model_gates_kept), so the model stays while any robot of it does.
+	SELECT n.model_key INTO missing
+	  FROM (SELECT DISTINCT r.model_key FROM registered r) n
+	 WHERE NOT EXISTS (SELECT 1 FROM robot_registry.models m WHERE m.model_key = n.model_key)
+	 ORDER BY n.model_key LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'model % is not in the catalogue', missing
+			USING ERRCODE = 'foreign_key_violation', SCHEMA = 'robot_registry', TABLE = 'robots', COLUMN = 'model_key',
+			      DETAIL = format('Key (model_key)=(%s) is not present in table "models".', missing),
+			      HINT = 'An administrator adds models to robot_registry.models.';
 	END IF;
 	-- Updated, not only locked: a recall change at REPEATABLE READ must
 	-- fail (40001) on a registration it cannot see.  Once per transaction
@@ -281,6 +298,12 @@ REVOKE ALL ON FUNCTION robot_registry.hold_new_robots() FROM PUBLIC;
 CREATE TRIGGER robots_recall_on_register AFTER INSERT ON robot_registry.robots
 	REFERENCING NEW TABLE AS registered
 	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.hold_new_robots();
+-- A model's gate stands for its robots: it is never deleted, and its
+-- foreign key keeps the model in the catalogue.
+CREATE TRIGGER model_gates_kept BEFORE DELETE ON robot_registry.model_gates
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER model_gates_no_truncate BEFORE TRUNCATE ON robot_registry.model_gates
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
 
 -- As the registry: every change to a robot is one event, with the detail
 -- the application function passed along and the hash of the row it left.

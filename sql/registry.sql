@@ -67,6 +67,19 @@ SELECT id FROM robot_registry.robots ORDER BY id;
 SELECT count(*) AS others_events FROM robot_registry.events WHERE robot_id ^@ '860001';
 RESET ROLE;
 
+-- the catalogue is checked once per statement, in place of a foreign key:
+-- one uncatalogued model among catalogued ones refuses the whole statement
+SELECT pg_temp.try($$INSERT INTO robot_registry.robots (id) VALUES
+	('86000200000120260101000000009'), ('86000200000920260101000000001')$$);
+SELECT count(*) AS porters FROM robot_registry.robots WHERE model_key = '860002000001';
+-- a model with robots stays: its gate refers to it and is never deleted
+SELECT pg_temp.try($$DELETE FROM robot_registry.models WHERE model_key = '860002000001'$$);
+SELECT pg_temp.try($$UPDATE robot_registry.models SET model_key = '860002000009' WHERE model_key = '860002000001'$$);
+SELECT pg_temp.try($$DELETE FROM robot_registry.model_gates WHERE model_key = '860002000001'$$);
+SELECT pg_temp.try($$TRUNCATE robot_registry.model_gates$$);
+SELECT count(*) AS robots_without_gate FROM robot_registry.robots r
+ WHERE NOT EXISTS (SELECT 1 FROM robot_registry.model_gates g WHERE g.model_key = r.model_key);
+
 -- an unmapped role sees and writes nothing
 SET ROLE regress_robotid_nobody;
 SELECT pg_temp.try('SELECT count(*) FROM robot_registry.robots');

@@ -69,3 +69,11 @@ SELECT @extschema@.robot_registry_run_file('12_log_tables.sql');
 -- records it as the upgrade found it)
 SELECT @extschema@.robot_registry_run_file('15_defect_tables.sql');
 SELECT @extschema@.robot_registry_run_file('66_defect_defaults.sql');
+
+-- robots: the model is checked once per registering statement, not by a
+-- foreign key row by row (10_tables.sql); the model's gate row, never
+-- deleted, keeps the model.  Every model with robots gets one.
+ALTER TABLE robot_registry.robots DROP CONSTRAINT robots_model_key_fkey;
+INSERT INTO robot_registry.model_gates (model_key)
+SELECT DISTINCT r.model_key FROM robot_registry.robots r
+    ON CONFLICT (model_key) DO NOTHING;
