@@ -92,30 +92,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(c <= 0 || ka >= kb);
 
 		/*
-		 * The sort's cached keys are the plain ones: kept for one
-		 * reference across inputs, as a sort keeps them across rows, so
-		 * that hits and collisions are reached as well as misses.
-		 */
-		{
-			static rid_abbrev_cache cache;
-			static rid_code kept;
-			static bool have_kept = false;
-			rid_abbrev_origin origin;
-
-			/* a new reference for one input in eight, else the last one */
-			if (!have_kept || data[0] % 8 == 0)
-			{
-				kept = reference;
-				rid_abbrev_cache_init(&cache);
-				have_kept = true;
-			}
-			rid_abbrev_origin_set(&kept, &origin);
-			require(rid_abbreviate_cached(&code, &origin, &cache) == rid_abbreviate_from(&code, &origin));
-			require(rid_abbreviate_cached(&again, &origin, &cache) == rid_abbreviate_from(&again, &origin));
-			require(rid_abbreviate_cached(&code, &origin, &cache) == rid_abbreviate_from(&code, &origin));
-		}
-
-		/*
 		 * Random codes rarely share a field, and the key's fields are
 		 * coded by their length and their distance from the reference:
 		 * also compare codes that differ in one field only, by a step the

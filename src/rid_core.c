@@ -707,27 +707,16 @@ abbrev_put_length_coded(abbrev_writer *w, uint64_t value, int length_bits)
  * bits inverted, which reverses the order: the nearest value below comes
  * last.
  */
-static inline int
-distance_code(uint64_t value, uint64_t reference, int length_bits,
-			  uint64_t *bits)
-{
-	uint64_t	below = -(uint64_t) (value < reference);	/* all ones or 0 */
-	uint64_t	coded;
-	int			n = length_code((value - reference) ^ below, length_bits, &coded);
-	uint64_t	mask = (UINT64_C(1) << n) - 1;
-
-	*bits = (~below & 1) << n | ((coded ^ below) & mask);
-	return n + 1;
-}
-
 static inline void
 abbrev_put_distance(abbrev_writer *w, uint64_t value, uint64_t reference,
 					int length_bits)
 {
+	uint64_t	below = -(uint64_t) (value < reference);	/* all ones or 0 */
 	uint64_t	bits;
-	int			n = distance_code(value, reference, length_bits, &bits);
+	int			n = length_code((value - reference) ^ below, length_bits, &bits);
+	uint64_t	mask = (UINT64_C(1) << n) - 1;
 
-	abbrev_put(w, bits, n);
+	abbrev_put(w, (~below & 1) << n | ((bits ^ below) & mask), n + 1);
 }
 
 #define ABBREV_SERIAL_SPLIT		UINT64_C(1000000000)
@@ -764,107 +753,6 @@ rid_abbreviate_from(const rid_code *code, const rid_abbrev_origin *origin)
 	abbrev_put_distance(&w, serial_high, origin->serial_high, 5);
 	abbrev_put_length_coded(&w, serial_low, 5);
 	return abbrev_key(&w);
-}
-
-/*
- * The same keys, from two per-sort caches of the fields that repeat: the
- * model key's fields (country, manufacturer, model: three divisions and
- * three codes) and the serial's distance from the reference's by 10^9.
- * Most of a sort's codes share a few thousand models and, for dated
- * serials, a few thousand days; a hit costs a multiplication, a load and
- * a comparison.  Each cached field is kept left-aligned, its length in
- * its 6 low bits (a model part has at most 9 + 17 + 24 = 50 bits, a
- * distance 33).  A sort of random serials misses on most distances, and
- * still saves the model's.
- */
-void
-rid_abbrev_cache_init(rid_abbrev_cache *cache)
-{
-	/* no model key or distance is all ones */
-	memset(cache->model_key, 0xff, sizeof(cache->model_key));
-	memset(cache->serial_high, 0xff, sizeof(cache->serial_high));
-}
-
-/* The field of length "end - start" that ends "end" bits into the string. */
-static inline uint64_t
-abbrev_place(uint64_t bits, int end)
-{
-	uint64_t	left = bits << ((64 - end) & 63);
-	uint64_t	right = bits >> ((end - 64) & 63);
-
-	return end <= 64 ? left : right;
-}
-
-static uint64_t
-abbrev_model_part(uint64_t model_key, const rid_abbrev_origin *origin)
-{
-	uint64_t	country = model_key / UINT64_C(10000000000);
-	uint64_t	manufacturer_model = model_key - country * UINT64_C(10000000000);
-	uint64_t	manufacturer = manufacturer_model / UINT64_C(1000000);
-	uint64_t	model = manufacturer_model - manufacturer * UINT64_C(1000000);
-	bool		same = country == origin->country;
-	bool		lower = country < origin->country;
-	uint64_t	country_bits = same ? 1 : lower ? country : (UINT64_C(1) << 7 | country);
-	int			end = same ? 2 : lower ? 9 : 8;
-	uint64_t	manufacturer_bits;
-	uint64_t	model_bits;
-	uint64_t	part;
-
-	part = country_bits << (64 - end);
-	end += length_code(manufacturer, 4, &manufacturer_bits);
-	part |= manufacturer_bits << (64 - end);
-	end += length_code(model, 5, &model_bits);
-	part |= model_bits << (64 - end);
-	return part | (uint64_t) end;
-}
-
-static uint64_t
-abbrev_distance_part(uint64_t serial_high, const rid_abbrev_origin *origin)
-{
-	uint64_t	bits;
-	int			n = distance_code(serial_high, origin->serial_high, 5, &bits);
-
-	return bits << (64 - n) | (uint64_t) n;
-}
-
-#define ABBREV_FIELD_LENGTH		UINT64_C(63)
-#define ABBREV_HASH				UINT64_C(0x9E3779B97F4A7C15)
-
-uint64_t
-rid_abbreviate_cached(const rid_code *code, const rid_abbrev_origin *origin,
-					  rid_abbrev_cache *cache)
-{
-	uint64_t	model_key = code->model_key;
-	uint64_t	serial_high = code->serial / ABBREV_SERIAL_SPLIT;
-	uint64_t	serial_low = code->serial - serial_high * ABBREV_SERIAL_SPLIT;
-	unsigned	m = (unsigned) ((model_key * ABBREV_HASH) >> (64 - RID_ABBREV_MODEL_BITS));
-	unsigned	d = (unsigned) ((serial_high * ABBREV_HASH) >> (64 - RID_ABBREV_DISTANCE_BITS));
-	uint64_t	model_part;
-	uint64_t	distance_part;
-	uint64_t	low_bits;
-	int			model_end;
-	int			distance_end;
-	int			low_end;
-
-	if (cache->model_key[m] != model_key)
-	{
-		cache->model_key[m] = model_key;
-		cache->model_part[m] = abbrev_model_part(model_key, origin);
-	}
-	model_part = cache->model_part[m];
-	if (cache->serial_high[d] != serial_high)
-	{
-		cache->serial_high[d] = serial_high;
-		cache->distance_part[d] = abbrev_distance_part(serial_high, origin);
-	}
-	distance_part = cache->distance_part[d];
-
-	model_end = (int) (model_part & ABBREV_FIELD_LENGTH);
-	distance_end = model_end + (int) (distance_part & ABBREV_FIELD_LENGTH);
-	low_end = distance_end + length_code(serial_low, 5, &low_bits);
-	return (model_part & ~ABBREV_FIELD_LENGTH) |
-		(distance_part & ~ABBREV_FIELD_LENGTH) >> model_end |
-		abbrev_place(low_bits, low_end);
 }
 
 uint64_t

@@ -131,20 +131,4 @@ extern void rid_abbrev_origin_set(const rid_code *reference,
 extern uint64_t rid_abbreviate_from(const rid_code *code,
 									const rid_abbrev_origin *origin);
 
-/* The same keys, faster, from caches of the fields that repeat in a sort. */
-#define RID_ABBREV_MODEL_BITS		14	/* 16,384 model keys */
-#define RID_ABBREV_DISTANCE_BITS	10	/* 1,024 serial distances */
-typedef struct rid_abbrev_cache
-{
-	uint64_t	model_key[1 << RID_ABBREV_MODEL_BITS];
-	uint64_t	model_part[1 << RID_ABBREV_MODEL_BITS];
-	uint64_t	serial_high[1 << RID_ABBREV_DISTANCE_BITS];
-	uint64_t	distance_part[1 << RID_ABBREV_DISTANCE_BITS];
-} rid_abbrev_cache;
-
-extern void rid_abbrev_cache_init(rid_abbrev_cache *cache);
-extern uint64_t rid_abbreviate_cached(const rid_code *code,
-									  const rid_abbrev_origin *origin,
-									  rid_abbrev_cache *cache);
-
 #endif							/* RID_CORE_H */

@@ -15,14 +15,10 @@ typedef struct RobotIdSortState
 {
 	bool		have_origin;
 	rid_abbrev_origin origin;	/* from the first code converted */
-	rid_abbrev_cache *cache;	/* once the sort is large enough */
 	int64		input_count;
 	bool		estimating;		/* still counting distinct keys */
 	hyperLogLogState abbreviated_card;
 } RobotIdSortState;
-
-/* codes converted before the caches are made */
-#define ABBREV_CACHE_AFTER	4096
 
 static int
 robot_id_fast_cmp(Datum x, Datum y, SortSupport ssup)
@@ -43,21 +39,7 @@ robot_id_abbrev_convert(Datum original, SortSupport ssup)
 		rid_abbrev_origin_set(&code, &state->origin);
 		state->have_origin = true;
 	}
-	/*
-	 * The cached keys are the same keys at a third to a half of the cost,
-	 * once the caches (272 kB, filled with a memset) are worth making.
-	 */
-	if (state->cache != NULL)
-		key = rid_abbreviate_cached(&code, &state->origin, state->cache);
-	else
-	{
-		key = rid_abbreviate_from(&code, &state->origin);
-		if (state->input_count == ABBREV_CACHE_AFTER)
-		{
-			state->cache = MemoryContextAlloc(ssup->ssup_cxt, sizeof(rid_abbrev_cache));
-			rid_abbrev_cache_init(state->cache);
-		}
-	}
+	key = rid_abbreviate_from(&code, &state->origin);
 	state->input_count++;
 	/*
 	 * Hash both halves: folding them with XOR first, as uuid does with its

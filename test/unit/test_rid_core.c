@@ -387,16 +387,11 @@ day_prefix(uint64_t n)
  * Distinct keys in one of the realistic distributions of issue 13, with the
  * lowest, the highest or a random code as the reference.
  */
-static int	cached_mismatches = 0;
-static int	cached_checked = 0;
-
 static int
 distinct_keys(int distribution, int reference_at, int n)
 {
 	static rid_code codes[400000];
 	static uint64_t keys[400000];
-	static rid_abbrev_cache cache;
-	rid_abbrev_origin origin;
 	rid_code	ref;
 	int			g;
 	int			distinct = 1;
@@ -434,17 +429,6 @@ distinct_keys(int distribution, int reference_at, int n)
 				(int) (next_random() % (uint64_t) n)];
 	for (g = 0; g < n; g++)
 		keys[g] = rid_abbreviate(&codes[g], &ref);
-	/* the cached keys are the same, in a shuffled order as a sort sees them */
-	rid_abbrev_origin_set(&ref, &origin);
-	rid_abbrev_cache_init(&cache);
-	for (g = 0; g < n; g++)
-	{
-		int			at = (int) (((uint64_t) g * 2654435761u) % (uint64_t) n);
-
-		cached_checked++;
-		if (rid_abbreviate_cached(&codes[at], &origin, &cache) != keys[at])
-			cached_mismatches++;
-	}
 	qsort(keys, (size_t) n, sizeof(uint64_t), compare_keys);
 	k = keys[0];
 	for (g = 1; g < n; g++)
@@ -487,62 +471,6 @@ test_abbreviation_distributions(void)
 		/* sparse serials may repeat a serial: allow a few */
 		check(worst >= 400000 - (d == 3 ? 4 : 0), what);
 	}
-	snprintf(what, sizeof(what), "cached keys equal the plain ones on every distribution (%d of %d differ)",
-			 cached_mismatches, cached_checked);
-	check(cached_mismatches == 0 && cached_checked == 18 * 400000, what);
-}
-
-/*
- * The cached keys against the plain ones on random codes, their neighbours
- * and extremes, with one cache per reference as a sort has: small caches
- * of a few models and distances see every hit, collision and miss.
- */
-static void
-test_abbreviation_cached(void)
-{
-	static rid_abbrev_cache cache;
-	int			r;
-	int			i;
-	int			mismatches = 0;
-
-	for (r = 0; r < 20; r++)
-	{
-		rid_code	ref = random_code();
-		rid_abbrev_origin origin;
-
-		if (r == 0)
-			ref.model_key = 0, ref.serial = 0;
-		else if (r == 1)
-			ref.model_key = RID_MODEL_KEY_LIMIT - 1, ref.serial = RID_SERIAL_LIMIT - 1;
-		rid_abbrev_origin_set(&ref, &origin);
-		rid_abbrev_cache_init(&cache);
-		for (i = 0; i < 200000; i++)
-		{
-			rid_code	c = random_code();
-
-			switch (i % 5)
-			{
-				case 0:			/* a few models and days near the reference */
-					c.model_key = ref.model_key - ref.model_key % 1000 + next_random() % 8;
-					c.serial = (ref.serial / 1000000000 + next_random() % 16 - 8) % 100000000 * 1000000000 +
-						next_random() % 1000;
-					break;
-				case 1:			/* the extremes */
-					c.model_key = next_random() % 2 ? 0 : RID_MODEL_KEY_LIMIT - 1;
-					c.serial = next_random() % 2 ? next_random() % 3 : RID_SERIAL_LIMIT - 1 - next_random() % 3;
-					break;
-				case 2:			/* the reference and its neighbours */
-					c = ref;
-					c.serial = (ref.serial + next_random() % 3 + RID_SERIAL_LIMIT - 1) % RID_SERIAL_LIMIT;
-					break;
-				default:
-					break;
-			}
-			if (rid_abbreviate_cached(&c, &origin, &cache) != rid_abbreviate_from(&c, &origin))
-				mismatches++;
-		}
-	}
-	check(mismatches == 0, "cached keys equal the plain ones on random codes, neighbours and extremes");
 }
 
 static void
@@ -628,6 +556,5 @@ main(void)
 	test_interpolation();
 	test_model_shares();
 	test_abbreviation_distributions();
-	test_abbreviation_cached();
 	return tap_finish();
 }
