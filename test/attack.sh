@@ -34,7 +34,7 @@ if ! psql -X -q -d "$db" -f "$setup" > build/attack_setup.out 2>&1; then
 	echo "# 0 passed, 1 failed"
 	exit 1
 fi
-for run in unmapped:attack_nobody maker1:attack_maker1 maker1_settle:attack_maker1 maker1_empty_recall:attack_maker1 seller:attack_seller \
+for run in unmapped:attack_nobody maker1:attack_maker1 maker1_settle:attack_maker1 maker1_empty_recall:attack_maker1 maker1_catalogue:attack_maker1 seller:attack_seller \
 	regulator:attack_regulator service:attack_service owner:postgres planner:postgres crossing:postgres; do
 	file=${run%%:*}
 	role=${run##*:}
