@@ -53,7 +53,7 @@ CREATE TABLE robot_registry.robots (
 	id @extschema@.robot_id PRIMARY KEY,
 	-- In the catalogue, as a foreign key would require, but checked once
 	-- per statement rather than once per row (hold_new_robots(), in
-	-- 40_robots.sql): a per-row check was a fifth of what issuing a batch
+	-- 40_robots.sql): a per-row check was a quarter of what issuing a batch
 	-- of codes cost.  The model's row in model_gates, which the same
 	-- statement writes, refers to models and is never deleted, so a model
 	-- with robots can be neither deleted nor renamed.
