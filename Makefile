@@ -76,7 +76,7 @@ build:
 
 UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -I$(srcdir)/src
 
-build/test_rid_core: test/unit/test_rid_core.c test/unit/tap.h src/rid_core.c src/rid_core.h | build
+build/test_rid_core: test/unit/test_rid_core.c test/unit/tap.h src/rid_core.c src/rid_core.h src/rid_abbrev.h | build
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_rid_core.c src/rid_core.c
 
 build/test_lifecycle_core: test/unit/test_lifecycle_core.c test/unit/tap.h src/lifecycle_core.c src/lifecycle_core.h | build
@@ -88,7 +88,7 @@ UNIT_TESTS = build/test_rid_core build/test_lifecycle_core
 unit: $(UNIT_TESTS)
 	@status=0; for t in $(UNIT_TESTS); do $$t || status=1; done; exit $$status
 
-build/fuzz_rid: fuzz/fuzz_rid.c src/rid_core.c src/rid_core.h | build
+build/fuzz_rid: fuzz/fuzz_rid.c src/rid_core.c src/rid_core.h src/rid_abbrev.h | build
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I$(srcdir)/src -o $@ fuzz/fuzz_rid.c src/rid_core.c
 

@@ -118,17 +118,10 @@ extern bool rid_has_prefix(const rid_code *code, const char *prefix,
 
 extern bool rid_from_decimal(const char *digits, size_t len, rid_code *out);
 
-/* Sort abbreviation relative to a reference code, the first a sort sees. */
-typedef struct rid_abbrev_origin
-{
-	uint64_t	country;
-	uint64_t	serial_high;	/* serial / 10^9 */
-} rid_abbrev_origin;
-
+/*
+ * The sort key of a code relative to a reference code: see rid_abbrev.h,
+ * which the sort includes to have the conversion inline.
+ */
 extern uint64_t rid_abbreviate(const rid_code *code, const rid_code *reference);
-extern void rid_abbrev_origin_set(const rid_code *reference,
-								  rid_abbrev_origin *origin);
-extern uint64_t rid_abbreviate_from(const rid_code *code,
-									const rid_abbrev_origin *origin);
 
 #endif							/* RID_CORE_H */

@@ -5,6 +5,7 @@
  *		so that PostgreSQL 15's specialised sort applies.
  */
 #include "robotid.h"
+#include "rid_abbrev.h"
 
 #include "common/hashfn.h"
 #include "lib/hyperloglog.h"
