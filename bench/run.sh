@@ -197,12 +197,16 @@ bench() {
 			[ -z "$traced" ] ||
 				psql -X -q -c "INSERT INTO sort_distinct VALUES ('$dist', ${traced% *}, ${traced#* })"
 			for round in $(seq "$rounds"); do
-				kinds="robot_id uuid"
-				[ $((round % 2)) -eq 1 ] || kinds="uuid robot_id"
+				# each kind twice, mirrored (A B B A): a round's two times of
+				# a kind are averaged, which cancels a host slowing down or
+				# speeding up steadily during the round; robot_id goes first
+				# in odd rounds, uuid in even ones
+				kinds="robot_id uuid uuid robot_id"
+				[ $((round % 2)) -eq 1 ] || kinds="uuid robot_id robot_id uuid"
 				# an untimed sort first: the first sort of a backend also
 				# pays for growing its memory (page faults, malloc's
 				# thresholds), which would count against whichever kind
-				# goes first, robot_id in three rounds of five
+				# goes first
 				statements=("- warm_up|SELECT count(*) FROM (SELECT id, u FROM sort_t ORDER BY u OFFSET 0) s;")
 				for kind in $kinds; do
 					col=id; [ "$kind" = uuid ] && col=u

@@ -1,7 +1,8 @@
 -- The report of bench/run.sh sort: per distribution and operation, the
--- elapsed and the CPU time (ms: min / median / max) of robot_id and of
+-- elapsed and the CPU time (ms: min / median / max over the rounds, a
+-- round's time of a kind being the mean of its two runs) of robot_id and of
 -- uuid, the ratio of the medians and the range of the per-round ratios
--- (each round runs both back to back), the median of the per-round CPU
+-- (each round runs both twice, mirrored: A B B A), the median of the per-round CPU
 -- ratios (paired: a round's load weighs on both of its statements), and
 -- the distinct abbreviated keys that trace_sort reported.
 \set ON_ERROR_STOP on
@@ -12,10 +13,10 @@
 \echo paired: the median of the per-round CPU ratios.
 WITH per_round AS (
 	SELECT r.dist, r.metric, r.round,
-	       max(r.ms) FILTER (WHERE r.kind = 'robot_id') AS rid,
-	       max(r.ms) FILTER (WHERE r.kind = 'uuid') AS u,
-	       max(r.cpu_ms) FILTER (WHERE r.kind = 'robot_id') AS rid_cpu,
-	       max(r.cpu_ms) FILTER (WHERE r.kind = 'uuid') AS u_cpu
+	       avg(r.ms) FILTER (WHERE r.kind = 'robot_id') AS rid,
+	       avg(r.ms) FILTER (WHERE r.kind = 'uuid') AS u,
+	       avg(r.cpu_ms) FILTER (WHERE r.kind = 'robot_id') AS rid_cpu,
+	       avg(r.cpu_ms) FILTER (WHERE r.kind = 'uuid') AS u_cpu
 	  FROM sort_result r GROUP BY r.dist, r.metric, r.round
 ), summary AS (
 	SELECT dist, metric, count(*) AS rounds,
@@ -55,8 +56,8 @@ SELECT row_number() OVER (ORDER BY metric DESC, clock) AS position, 'sort' AS be
               CASE metric WHEN 'order_by' THEN 'ORDER BY' ELSE 'CREATE INDEX' END, clock, count(DISTINCT dist)) AS variant,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
   FROM (SELECT r.dist, r.metric, r.round, c.clock,
-               max(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'robot_id')
-             / nullif(max(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'uuid'), 0) AS ratio
+               avg(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'robot_id')
+             / nullif(avg(CASE c.clock WHEN 'CPU' THEN r.cpu_ms ELSE r.ms END) FILTER (WHERE r.kind = 'uuid'), 0) AS ratio
           FROM sort_result r, (VALUES ('CPU'), ('elapsed')) c(clock)
          GROUP BY r.dist, r.metric, r.round, c.clock) per_round
  GROUP BY metric, clock;
