@@ -60,6 +60,7 @@ BEGIN
 	END LOOP;
 END
 $$;
+\echo == :rows rows in each of the four tables, :moves moves a round, :rounds rounds
 \echo == microseconds per move (median of rounds), and the guard cost in each layout
 WITH m AS (SELECT variant, percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_move) AS us
              FROM part_result GROUP BY variant)
