@@ -76,23 +76,32 @@ SELECT bench_registry_table('bench_registry', :rows) \gset ignored_
 VACUUM ANALYZE bench_registry;
 
 \o /dev/null
+-- Each round runs every variant twice, the second time in the reverse
+-- order (A B C C B A), and the first variant rotates from round to round:
+-- a host slowing down or speeding up during a round then weighs on every
+-- variant alike.  A round's time of a variant is the mean of its two runs.
 SELECT format('SELECT bench_lifecycle(%s, %L, %s); CHECKPOINT;', r, v, :rows)
   FROM generate_series(1, :rounds) r,
        LATERAL (SELECT v FROM unnest(ARRAY['no trigger', 'robot_lifecycle_guard', 'plpgsql'])
-                       WITH ORDINALITY AS u(v, i) ORDER BY (i + r) % 3) variants
+                       WITH ORDINALITY AS u(v, i), (VALUES (1), (2)) AS p(pass)
+                 ORDER BY pass, CASE pass WHEN 1 THEN (i + r) % 3 ELSE -((i + r) % 3) END) variants
 \gexec
 SELECT format('SELECT bench_market(%s, %L); CHECKPOINT;', r, v)
   FROM generate_series(1, :rounds) r,
        LATERAL (SELECT v FROM unnest(ARRAY['no trigger', 'robot_market_guard', 'plpgsql', 'foreign key'])
-                       WITH ORDINALITY AS u(v, i) ORDER BY (i + r) % 4) variants
+                       WITH ORDINALITY AS u(v, i), (VALUES (1), (2)) AS p(pass)
+                 ORDER BY pass, CASE pass WHEN 1 THEN (i + r) % 4 ELSE -((i + r) % 4) END) variants
 \gexec
 \o
 
 \pset footer off
+-- a round's time of a variant: the mean of its two runs
+CREATE TABLE bench_round AS
+SELECT round, test, variant, avg(ms) AS ms FROM bench_result GROUP BY round, test, variant;
 -- each round's ratio of one variant to another of the same test
 CREATE TABLE bench_ratio AS
 SELECT a.round, a.test, a.variant, b.variant AS baseline, a.ms / b.ms AS ratio
-  FROM bench_result a JOIN bench_result b ON b.round = a.round AND b.test = a.test
+  FROM bench_round a JOIN bench_round b ON b.round = a.round AND b.test = a.test
  WHERE b.variant IN ('no trigger', 'plpgsql', 'foreign key') AND a.variant <> b.variant;
 
 \echo
@@ -112,7 +121,7 @@ SELECT m.test, m.variant, count(*) AS rounds,
        CASE WHEN m.test LIKE 'market%' THEN
             coalesce((SELECT r FROM r WHERE r.test = m.test AND r.variant = m.variant AND baseline = 'foreign key'), '1')
        END AS vs_foreign_key
-  FROM bench_result m
+  FROM bench_round m
  GROUP BY m.test, m.variant
  ORDER BY m.test, percentile_cont(0.5) WITHIN GROUP (ORDER BY m.ms);
 
