@@ -2,9 +2,10 @@
  * rid_abbrev.h
  *		Sort abbreviation of a robot identity code, without PostgreSQL.
  *
- * Inline, because a sort converts every row it reads: as a call into
- * another object the conversion cost robot_id's sorts a few per cent over
- * uuid's (the call, and the registers a function this size saves).
+ * Inline, because a sort converts every row it reads: the converter in
+ * robot_id_sort.c makes no call into another object per row.  (Not
+ * measured apart: what robot_id's sorts pay over uuid's, about 2%, is the
+ * conversion's arithmetic, with or without the call.)
  */
 #ifndef RID_ABBREV_H
 #define RID_ABBREV_H
