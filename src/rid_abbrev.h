@@ -54,17 +54,28 @@ typedef struct rid_abbrev_origin
  * 64th bit get the same key, and the comparator decides.
  */
 /*
- * Each field is worked out on its own and placed where the fields before
- * it end; the string is at most 116 bits, of which the key is the first
- * 64.  Nothing branches on the data: in shuffled input a branch on a
- * field's length or on which side of the reference a serial lies would be
- * mispredicted every other code, and the sort converts every row it reads
- * (this conversion is what robot_id's sorts pay over uuid's: see the
- * README's sort benchmark).
+ * Each field is worked out on its own: country, manufacturer and model
+ * together make at most 9 + 17 + 24 bits and are put together in one word;
+ * the two serial fields (at most 32 and 34 bits) are each aligned to the
+ * top of a word and shifted down to where the string has got to, the bits
+ * past the 64th falling off.  Nothing branches on the data: in shuffled
+ * input a branch on a field's length or on which side of the reference a
+ * serial lies would be mispredicted every other code, and the sort converts
+ * every row it reads (this conversion is what robot_id's sorts pay over
+ * uuid's: see the README's sort benchmark).
+ *
+ * RID_INLINE makes the compiler inline these into every caller, so that a
+ * caller built for other instructions (robot_id_sort.c's BMI2 converter)
+ * gets its own copy of the arithmetic built for them.
  */
+#if defined(__GNUC__) || defined(__clang__)
+#define RID_INLINE static inline __attribute__((always_inline))
+#else
+#define RID_INLINE static inline
+#endif
 
 /* The bit index of value's leading 1 (0 for 0 and 1). */
-static inline int
+RID_INLINE int
 leading_bit(uint64_t value)
 {
 #if defined(__GNUC__) || defined(__clang__)
@@ -89,7 +100,7 @@ leading_bit(uint64_t value)
  * b + 1 bits is (b + 1) << b | (value - 2^b), which is value + (b << b);
  * for 0 (length 0) it is 0, as the same sum gives.
  */
-static inline int
+RID_INLINE int
 length_code(uint64_t value, int length_bits, uint64_t *bits)
 {
 	int			below_leading = leading_bit(value);
@@ -104,7 +115,7 @@ length_code(uint64_t value, int length_bits, uint64_t *bits)
  * bits inverted, which reverses the order: the nearest value below comes
  * last.
  */
-static inline int
+RID_INLINE int
 distance_code(uint64_t value, uint64_t reference, int length_bits,
 			  uint64_t *bits)
 {
@@ -117,51 +128,53 @@ distance_code(uint64_t value, uint64_t reference, int length_bits,
 	return n + 1;
 }
 
-/* The field that ends "end" bits into the string (end <= 116), in the key. */
-static inline uint64_t
-abbrev_place(uint64_t bits, int end)
-{
-	uint64_t	left = bits << ((64 - end) & 63);
-	uint64_t	right = bits >> ((end - 64) & 63);
-
-	return end <= 64 ? left : right;
-}
-
 #define ABBREV_SERIAL_SPLIT		UINT64_C(1000000000)
 
 /* What the keys need of the reference, worked out once per sort. */
-static inline void
+RID_INLINE void
 rid_abbrev_origin_set(const rid_code *reference, rid_abbrev_origin *origin)
 {
 	origin->country = reference->model_key / UINT64_C(10000000000);
 	origin->serial_high = reference->serial / ABBREV_SERIAL_SPLIT;
 }
 
-static inline uint64_t
+RID_INLINE uint64_t
 rid_abbreviate_from(const rid_code *code, const rid_abbrev_origin *origin)
 {
 	/* literal divisors: the compiler turns them into multiplications */
-	uint64_t	country = code->model_key / UINT64_C(10000000000);
-	uint64_t	manufacturer_model = code->model_key - country * UINT64_C(10000000000);
-	uint64_t	manufacturer = manufacturer_model / UINT64_C(1000000);
-	uint64_t	model = manufacturer_model - manufacturer * UINT64_C(1000000);
+	uint64_t	maker_key = code->model_key / UINT64_C(1000000);	/* < 10^6 */
+	uint64_t	model = code->model_key - maker_key * UINT64_C(1000000);
+	uint32_t	country = (uint32_t) maker_key / 10000;
+	uint64_t	manufacturer = (uint32_t) maker_key - country * 10000;
 	uint64_t	serial_high = code->serial / ABBREV_SERIAL_SPLIT;
 	uint64_t	serial_low = code->serial - serial_high * ABBREV_SERIAL_SPLIT;
 	bool		same = country == origin->country;
 	bool		lower = country < origin->country;
-	uint64_t	country_bits = same ? 1 : lower ? country : (UINT64_C(1) << 7 | country);
-	uint64_t	bits[4];
-	int			end[5];
+	uint64_t	head = same ? 1 : lower ? country : (UINT64_C(1) << 7 | country);
+	int			head_length = same ? 2 : lower ? 2 + 7 : 1 + 7;
+	uint64_t	bits,
+				high_bits,
+				low_bits;
+	int			n,
+				high_length,
+				low_length,
+				low_start;
 
-	end[0] = same ? 2 : lower ? 2 + 7 : 1 + 7;
-	end[1] = end[0] + length_code(manufacturer, 4, &bits[0]);
-	end[2] = end[1] + length_code(model, 5, &bits[1]);
-	end[3] = end[2] + distance_code(serial_high, origin->serial_high, 5, &bits[2]);
-	end[4] = end[3] + length_code(serial_low, 5, &bits[3]);
-	/* country, manufacturer and model end within 9 + 17 + 24 bits */
-	return country_bits << (64 - end[0]) | bits[0] << (64 - end[1]) |
-		bits[1] << (64 - end[2]) |
-		abbrev_place(bits[2], end[3]) | abbrev_place(bits[3], end[4]);
+	/* country, manufacturer and model: 11 to 50 bits */
+	n = length_code(manufacturer, 4, &bits);
+	head = head << n | bits;
+	head_length += n;
+	n = length_code(model, 5, &bits);
+	head = head << n | bits;
+	head_length += n;
+	/* the serial's fields: 6 to 32 bits, and 5 to 34 */
+	high_length = distance_code(serial_high, origin->serial_high, 5, &high_bits);
+	low_length = length_code(serial_low, 5, &low_bits);
+	/* where serial % 10^9 starts, 17 to 82 bits in: two shifts below 64 */
+	low_start = head_length + high_length;
+	return head << (64 - head_length) |
+		(high_bits << (64 - high_length)) >> head_length |
+		((low_bits << (64 - low_length)) >> (low_start / 2)) >> (low_start - low_start / 2);
 }
 
 #endif							/* RID_ABBREV_H */
