@@ -17,6 +17,9 @@
 #   bash bench/run.sh sort [rows] [rounds] [distributions...]
 #                                               ORDER BY and CREATE INDEX: robot_id vs random uuids
 #                                               on every code distribution (bench/sort_setup.sql)
+#   bash bench/run.sh convert [rows] [rounds] [distributions...]
+#                                               the sort key's conversion alone, ns per code:
+#                                               robot_id (both builds) vs uuid's (bench/abbrev_convert.c)
 #   bash bench/run.sh standby [robots] [rounds] [seconds] [moves/s]
 #                                               pgbench: reads on a hot standby vs the primary, lag
 #   bash bench/run.sh partitions [rows] [moves] [rounds]
@@ -175,6 +178,7 @@ bench() {
 		;;
 	sort)
 		local rows=${1:-2000000} rounds=${2:-5} dists dist traced round kinds kind col statements stats settings
+		local -A columns=([robot_id]=id [uuid]=u [control]=control)
 		shift $(($# < 2 ? $# : 2))
 		psql -X -q -f bench/sort_setup.sql
 		dists=("$@")
@@ -197,23 +201,24 @@ bench() {
 			[ -z "$traced" ] ||
 				psql -X -q -c "INSERT INTO sort_distinct VALUES ('$dist', ${traced% *}, ${traced#* })"
 			for round in $(seq "$rounds"); do
-				# each kind twice, mirrored (A B B A): a round's two times of
-				# a kind are averaged, which cancels a host slowing down or
-				# speeding up steadily during the round; robot_id goes first
-				# in odd rounds, uuid in even ones
-				kinds="robot_id uuid uuid robot_id"
-				[ $((round % 2)) -eq 1 ] || kinds="uuid robot_id robot_id uuid"
+				# each kind twice, mirrored (A B C C B A): a round's two
+				# times of a kind are averaged, which cancels a host slowing
+				# down or speeding up steadily during the round; robot_id
+				# goes first in odd rounds, the control (a second column of
+				# random uuids) in even ones
+				kinds="robot_id uuid control control uuid robot_id"
+				[ $((round % 2)) -eq 1 ] || kinds="control uuid robot_id robot_id uuid control"
 				# an untimed sort first: the first sort of a backend also
 				# pays for growing its memory (page faults, malloc's
 				# thresholds), which would count against whichever kind
 				# goes first
 				statements=("- warm_up|SELECT count(*) FROM (SELECT id, u FROM sort_t ORDER BY u OFFSET 0) s;")
 				for kind in $kinds; do
-					col=id; [ "$kind" = uuid ] && col=u
+					col=${columns[$kind]}
 					statements+=("$kind order_by|SELECT count(*) FROM (SELECT $col FROM sort_t ORDER BY $col OFFSET 0) s;")
 				done
 				for kind in $kinds; do
-					col=id; [ "$kind" = uuid ] && col=u
+					col=${columns[$kind]}
 					statements+=("$kind create_index|CREATE INDEX sort_t_$col ON sort_t ($col);")
 					statements+=("- -|DROP INDEX sort_t_$col;")
 				done
@@ -224,8 +229,8 @@ bench() {
 					awk '/^!\t[0-9.]+ s user,/ {print 1000 * ($2 + $5), 1000 * $8}')
 				paste -d' ' <(printf '%s\n' "${statements[@]}" | cut -d'|' -f1) <(echo "$stats") |
 					awk -v dist="$dist" -v round="$round" '$1 != "-" {
-						printf "INSERT INTO sort_result VALUES (%s, %d, %s, %s, %s, %s);\n",
-							"\047" dist "\047", round, "\047" $1 "\047", "\047" $2 "\047", $4, $3 }' |
+						printf "INSERT INTO sort_result VALUES (%s, %d, %s, %s, %s, %s, %d);\n",
+							"\047" dist "\047", round, "\047" $1 "\047", "\047" $2 "\047", $4, $3, NR }' |
 					psql -X -q -v ON_ERROR_STOP=1
 			done
 			psql -X -At -F' ' -c "SELECT kind, metric, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric),
@@ -233,8 +238,47 @@ bench() {
 				FROM sort_result WHERE dist = '$dist' GROUP BY kind, metric ORDER BY metric, kind"
 		done
 		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
+		# every run, for a closer look: ROBOTID_SORT_RUNS=file.csv
+		[ -z "${ROBOTID_SORT_RUNS:-}" ] ||
+			psql -X -q -c "\\copy sort_result TO '$ROBOTID_SORT_RUNS' CSV HEADER"
 		psql -X -f bench/sort_report.sql
 		summary_from_table
+		;;
+	convert)
+		# the sort key's conversion alone, per code, outside the server
+		# (bench/abbrev_convert.c), over the sort benchmark's distributions
+		local rows=${1:-2000000} rounds=${2:-11} dists dist out variant ratios
+		shift $(($# < 2 ? $# : 2))
+		psql -X -q -f bench/sort_setup.sql
+		dists=("$@")
+		[ ${#dists[@]} -gt 0 ] ||
+			mapfile -t dists < <(psql -X -At -c "SELECT dist FROM sort_distribution ORDER BY position")
+		# global, for the clean-up at exit
+		convert_dir=$(mktemp -d /tmp/robotid-convert.XXXXXX)
+		remove_convert() { rm -rf "$convert_dir"; }
+		on_exit remove_convert
+		local bin=$convert_dir
+		${CC:-cc} -O2 -Isrc -o "$bin/abbrev_convert" bench/abbrev_convert.c src/rid_core.c
+		: > "$bin/all.txt"
+		echo "ns per code, min / median / max over $rounds rounds of $rows codes, in the order a sort reads them:"
+		for dist in "${dists[@]}"; do
+			psql -X -q -v ON_ERROR_STOP=1 -c "SELECT sort_bench_load('$dist', $rows)" >/dev/null
+			# the heap's order is the order the sort sees
+			psql -X -q -c "COPY sort_t (id) TO STDOUT" > "$bin/codes.txt"
+			out=$("$bin/abbrev_convert" "$rounds" < "$bin/codes.txt" 2>/dev/null)
+			echo "$out" >> "$bin/all.txt"
+			printf '%-16s' "$dist"
+			for variant in uuid robot_id robot_id_bmi2; do
+				grep -q "^$variant " <<< "$out" &&
+					printf '  %s %s' "$variant" "$(show "$(grep "^$variant " <<< "$out" | cut -d' ' -f2 | spread)" 2)"
+			done
+			echo
+		done
+		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
+		if grep -q '^robot_id_bmi2 ' "$bin/all.txt"; then
+			ratios=$(round_ratios robot_id_bmi2 robot_id "$bin/all.txt" | spread)
+			summary_add convert "robot_id's sort key conversion, BMI2 / x86-64 baseline build (${#dists[@]} distributions)" "$ratios"
+		fi
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2
@@ -258,6 +302,7 @@ quick=(
 	"type 200000 3"
 	"triggers 200000 3"
 	"sort 200000 3"
+	"convert 200000 3"
 	"estimates 60 340"
 	"issue 2000 3"
 	"partitions 200000 2000 3"

@@ -1,7 +1,9 @@
 -- Sorting robot_id against random uuids on the code distributions a
 -- registry can have (issue 13).  Each distribution is loaded into one table
 -- with a column of gen_random_uuid() beside the codes, so both columns sort
--- in the same table, with the same tuple width and the same run.
+-- in the same table, with the same tuple width and the same run; and a
+-- second column of random uuids, the control: uuid against uuid shows how
+-- far this host's noise alone moves a ratio that is truly 1.
 -- Run by bench/run.sh sort, which loads one distribution at a time with
 -- sort_bench_load(), times each statement with log_statement_stats (the
 -- backend's CPU time as well as the elapsed time: on a shared host the
@@ -11,7 +13,8 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS robotid;
 
-CREATE TABLE sort_result (dist text, round int, kind text, metric text, ms float8, cpu_ms float8);
+CREATE TABLE sort_result (dist text, round int, kind text, metric text, ms float8, cpu_ms float8,
+						  run int);	-- the statement's place in its round
 CREATE TABLE sort_distinct (dist text, distinct_keys float8, codes float8);
 
 -- The distributions, in the order they are reported; first: which code the
@@ -85,9 +88,9 @@ DECLARE
 BEGIN
 	DROP TABLE IF EXISTS sort_t;
 	CREATE TEMP TABLE sort_codes AS SELECT * FROM sort_bench_codes(dist, n);
-	CREATE TABLE sort_t (id robot_id NOT NULL, u uuid NOT NULL);
+	CREATE TABLE sort_t (id robot_id NOT NULL, u uuid NOT NULL, control uuid NOT NULL);
 	INSERT INTO sort_t
-	SELECT c.id, gen_random_uuid()
+	SELECT c.id, gen_random_uuid(), gen_random_uuid()
 	  FROM sort_codes c
 	 ORDER BY CASE first_code
 	          WHEN 'low' THEN c.id = (SELECT min(id) FROM sort_codes)
