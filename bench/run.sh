@@ -277,7 +277,7 @@ bench() {
 		psql -X -q -c "DROP TABLE IF EXISTS sort_t"
 		if grep -q '^robot_id_bmi2 ' "$bin/all.txt"; then
 			ratios=$(round_ratios robot_id_bmi2 robot_id "$bin/all.txt" | spread)
-			summary_add convert "robot_id's sort key conversion, BMI2 / x86-64 baseline build (${#dists[@]} distributions)" "$ratios"
+			summary_add convert "key conversion, BMI2 / baseline build (${#dists[@]} distributions)" "$ratios"
 		fi
 		;;
 	*)
