@@ -31,9 +31,9 @@ robot_id_fast_cmp(Datum x, Datum y, SortSupport ssup)
  * finaliser (murmur3's), inline.  Folding the halves together first, as
  * uuid does with its random keys, makes distinct keys of structured codes
  * collide (the count fell to half the truth on dated serials); a call to
- * hash_bytes_uint32 per half took about 10 ns a key against 2 for this,
- * which a sort of fewer than 100,000 distinct keys, counting to the end,
- * pays on every row.
+ * hash_bytes_uint32 per half took about 10 ns a key against 2 for this
+ * (timed in a C loop), which a sort of fewer than 100,000 distinct keys,
+ * counting to the end, pays on every row.
  */
 static inline uint32
 key_hash(uint64 key)
@@ -93,8 +93,11 @@ robot_id_abbrev_convert_bmi2(Datum original, SortSupport ssup)
 }
 #endif
 
+typedef Datum (*robot_id_converter) (Datum original, SortSupport ssup);
+
 /* The converter for the processor the server runs on. */
-static Datum (*choose_converter(void)) (Datum, SortSupport)
+static robot_id_converter
+choose_converter(void)
 {
 #ifdef ROBOT_ID_BMI2_CONVERTER
 	if (__builtin_cpu_supports("bmi2"))
