@@ -60,8 +60,8 @@ convert_baseline(const stored_code *code, convert_state *state)
 	return convert_body(code, state);
 }
 
-#if defined(__x86_64__)
-__attribute__((target("bmi2")))
+#ifdef RID_HAVE_BMI2_BUILD
+RID_TARGET_BMI2
 static uint64_t
 convert_bmi2(const stored_code *code, convert_state *state)
 {
@@ -127,10 +127,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	keys = malloc(n * sizeof(uint64_t));
+	if (keys == NULL)
+		return 2;
 	variants[nvariants++] = (variant) {"uuid", convert_uuid};
 	variants[nvariants++] = (variant) {"robot_id", convert_baseline};
-#if defined(__x86_64__)
-	if (__builtin_cpu_supports("bmi2"))
+#ifdef RID_HAVE_BMI2_BUILD
+	if (rid_cpu_has_bmi2())
 		variants[nvariants++] = (variant) {"robot_id_bmi2", convert_bmi2};
 #endif
 	for (round = 0; round < rounds; round++)

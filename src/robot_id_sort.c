@@ -83,9 +83,8 @@ robot_id_abbrev_convert(Datum original, SortSupport ssup)
  * conversion built for it is chosen at run time: the keys are the same,
  * made about a quarter faster (bench/abbrev_convert.c).
  */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ROBOT_ID_BMI2_CONVERTER
-__attribute__((target("bmi2")))
+#ifdef RID_HAVE_BMI2_BUILD
+RID_TARGET_BMI2
 static Datum
 robot_id_abbrev_convert_bmi2(Datum original, SortSupport ssup)
 {
@@ -99,8 +98,8 @@ typedef Datum (*robot_id_converter) (Datum original, SortSupport ssup);
 static robot_id_converter
 choose_converter(void)
 {
-#ifdef ROBOT_ID_BMI2_CONVERTER
-	if (__builtin_cpu_supports("bmi2"))
+#ifdef RID_HAVE_BMI2_BUILD
+	if (rid_cpu_has_bmi2())
 		return robot_id_abbrev_convert_bmi2;
 #endif
 	return robot_id_abbrev_convert;

@@ -367,9 +367,8 @@ oracle_abbreviate(const rid_code *code, const rid_code *reference)
  * with BMI2 and picks one at run time: the copy built here the same way
  * must give the same keys.
  */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define HAVE_BMI2_COPY 1
-__attribute__((target("bmi2")))
+#ifdef RID_HAVE_BMI2_BUILD
+RID_TARGET_BMI2
 static uint64_t
 abbreviate_bmi2(const rid_code *code, const rid_code *reference)
 {
@@ -378,8 +377,6 @@ abbreviate_bmi2(const rid_code *code, const rid_code *reference)
 	rid_abbrev_origin_set(reference, &origin);
 	return rid_abbreviate_from(code, &origin);
 }
-#else
-#define HAVE_BMI2_COPY 0
 #endif
 
 static void
@@ -390,8 +387,8 @@ test_abbreviation_oracle(void)
 	int			bmi2_mismatches = 0;
 	int			bmi2 = 0;
 
-#if HAVE_BMI2_COPY
-	bmi2 = __builtin_cpu_supports("bmi2");
+#ifdef RID_HAVE_BMI2_BUILD
+	bmi2 = rid_cpu_has_bmi2();
 #endif
 
 	for (i = 0; i < 1000000; i++)
@@ -417,7 +414,7 @@ test_abbreviation_oracle(void)
 		expected = oracle_abbreviate(&a, &ref);
 		if (rid_abbreviate(&a, &ref) != expected)
 			mismatches++;
-#if HAVE_BMI2_COPY
+#ifdef RID_HAVE_BMI2_BUILD
 		if (bmi2 && abbreviate_bmi2(&a, &ref) != expected)
 			bmi2_mismatches++;
 #endif
