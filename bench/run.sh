@@ -25,6 +25,9 @@
 #   bash bench/run.sh partitions [rows] [moves] [rounds]
 #                                               guard cost on 16 hash partitions vs one table; pruning
 #   bash bench/run.sh soak [seconds] [robots]    the soak under load and backend kills (bench/soak.sh)
+#   bash bench/run.sh repeat RUNS BENCHMARK [args...]
+#                                               a benchmark above (not all, standby or soak) RUNS
+#                                               times on one cluster, then every ratio over the runs
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -33,6 +36,20 @@ what=${1:-type}
 case "$what" in
 	standby) exec bash bench/standby.sh "${@:2}" ;;
 	soak) exec bash bench/soak.sh "${@:2}" ;;
+	repeat)
+		if ! [[ "${2:-}" =~ ^[1-9][0-9]*$ ]]; then
+			echo "bench/run.sh repeat: RUNS must be a positive whole number, not \"${2:-}\"" >&2
+			exit 2
+		fi
+		case "${3:-}" in
+		type | triggers | registry | scan | issue | estimates | sort | convert | partitions) ;;
+		*)
+			echo "bench/run.sh repeat: \"${3:-}\" is not a benchmark that can be repeated" \
+				"(type, triggers, registry, scan, issue, estimates, sort, convert, partitions)" >&2
+			exit 2
+			;;
+		esac
+		;;
 esac
 # The ratios of a run, one "benchmark|variant|median|min|max" line each:
 # in a file, so that bench/standby.sh can add its own.
@@ -279,6 +296,7 @@ bench() {
 			ratios=$(round_ratios robot_id_bmi2 robot_id "$bin/all.txt" | spread)
 			summary_add convert "key conversion, BMI2 / baseline build (${#dists[@]} distributions)" "$ratios"
 		fi
+		rm -rf "$convert_dir"
 		;;
 	*)
 		echo "unknown benchmark: $what" >&2
@@ -288,6 +306,69 @@ bench() {
 }
 
 header
+if [ "$what" = repeat ]; then
+	# the same benchmark RUNS times, each in a new database on this
+	# cluster, each run with a summary of its own; then, for every ratio,
+	# each run's median, the median of those, and the lowest and highest
+	# round over all the runs.  "reproduced" says whether every run's
+	# median lies inside the range the other runs printed: what a new
+	# user's run of the command is checked against.
+	runs=$2
+	set -- "${@:3}"
+	summary_all=$ROBOTID_BENCH_SUMMARY
+	sort_runs=${ROBOTID_SORT_RUNS:-}
+	for run in $(seq "$runs"); do
+		log "bench/run.sh $* (run $run of $runs)"
+		header
+		createdb "bench_run_$run"
+		export PGDATABASE="bench_run_$run"
+		ROBOTID_BENCH_SUMMARY="$summary_all.$run"
+		[ -z "$sort_runs" ] || ROBOTID_SORT_RUNS="${sort_runs%.csv}.run$run.csv"
+		bench "$@"
+		print_summary
+		awk -v run="$run" '{print run "|" $0}' "$ROBOTID_BENCH_SUMMARY" >> "$summary_all"
+		rm -f "$ROBOTID_BENCH_SUMMARY"
+		export PGDATABASE=postgres
+		dropdb "bench_run_$run"
+	done
+	echo
+	echo "== over $runs runs: each run's median of the per-round ratios; the median of those (lowest-highest round of all runs)"
+	awk -F'|' -v runs="$runs" '
+		!(($2, $3) in seen) { seen[$2, $3] = 1; order[++n] = $2 "|" $3 }
+		{ k = $2 "|" $3; med[k, $1] = $4; lo[k, $1] = $5; hi[k, $1] = $6 }
+		END {
+			printf "%-10s %-66s %-24s %-20s %s\n", "benchmark", "variant", "run medians", "ratio (min-max)", "reproduced"
+			for (i = 1; i <= n; i++) {
+				k = order[i]; split(k, bv, "|"); list = ""; m = 0
+				for (r = 1; r <= runs; r++) {
+					if (!((k, r) in med)) continue
+					list = list (m ? " " : "") sprintf("%.2f", med[k, r]); v[++m] = med[k, r] + 0
+				}
+				# the median of the run medians
+				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (v[b] < v[a]) { t = v[a]; v[a] = v[b]; v[b] = t }
+				mid = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+				low = ""; high = ""
+				for (r = 1; r <= runs; r++) if ((k, r) in med) {
+					if (low == "" || lo[k, r] + 0 < low) low = lo[k, r] + 0
+					if (high == "" || hi[k, r] + 0 > high) high = hi[k, r] + 0
+				}
+				# every run against the lowest and highest round of the others
+				ok = (m > 1) ? "yes" : "-"
+				for (r = 1; r <= runs; r++) if ((k, r) in med) {
+					ol = ""; oh = ""
+					for (o = 1; o <= runs; o++) if (o != r && (k, o) in med) {
+						if (ol == "" || lo[k, o] + 0 < ol) ol = lo[k, o] + 0
+						if (oh == "" || hi[k, o] + 0 > oh) oh = hi[k, o] + 0
+					}
+					if (ol != "" && (med[k, r] + 0 < ol || med[k, r] + 0 > oh))
+						ok = (ok ~ /^no/) ? ok ", " r : "no: run " r
+				}
+				printf "%-10s %-66s %-24s %-20s %s\n", bv[1], bv[2], list,
+					sprintf("%.2f (%.2f-%.2f)", mid, low, high), ok
+			}
+		}' "$summary_all"
+	exit 0
+fi
 if [ "$what" != all ]; then
 	bench "$what" "${@:2}"
 	print_summary
