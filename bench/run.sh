@@ -55,7 +55,9 @@ esac
 # in a file, so that bench/standby.sh can add its own.
 if [ -z "${ROBOTID_BENCH_SUMMARY:-}" ]; then
 	ROBOTID_BENCH_SUMMARY=$(mktemp /tmp/robotid-bench-summary.XXXXXX)
-	remove_summary() { rm -f "$ROBOTID_BENCH_SUMMARY"; }
+	# with the runs' own summaries of a repeat, if it is interrupted
+	summary_file=$ROBOTID_BENCH_SUMMARY
+	remove_summary() { rm -f "$summary_file" "$summary_file".*; }
 	on_exit remove_summary
 fi
 export ROBOTID_BENCH_SUMMARY
@@ -308,11 +310,10 @@ bench() {
 header
 if [ "$what" = repeat ]; then
 	# the same benchmark RUNS times, each in a new database on this
-	# cluster, each run with a summary of its own; then, for every ratio,
-	# each run's median, the median of those, and the lowest and highest
-	# round over all the runs.  "reproduced" says whether every run's
-	# median lies inside the range the other runs printed: what a new
-	# user's run of the command is checked against.
+	# cluster, each run with a summary of its own; then every ratio over
+	# the runs (bench/over_runs.awk), with whether each run's median lies
+	# inside the range the other runs printed: what a new user's run of
+	# the command is checked against
 	runs=$2
 	set -- "${@:3}"
 	summary_all=$ROBOTID_BENCH_SUMMARY
@@ -333,40 +334,7 @@ if [ "$what" = repeat ]; then
 	done
 	echo
 	echo "== over $runs runs: each run's median of the per-round ratios; the median of those (lowest-highest round of all runs)"
-	awk -F'|' -v runs="$runs" '
-		!(($2, $3) in seen) { seen[$2, $3] = 1; order[++n] = $2 "|" $3 }
-		{ k = $2 "|" $3; med[k, $1] = $4; lo[k, $1] = $5; hi[k, $1] = $6 }
-		END {
-			printf "%-10s %-66s %-24s %-20s %s\n", "benchmark", "variant", "run medians", "ratio (min-max)", "reproduced"
-			for (i = 1; i <= n; i++) {
-				k = order[i]; split(k, bv, "|"); list = ""; m = 0
-				for (r = 1; r <= runs; r++) {
-					if (!((k, r) in med)) continue
-					list = list (m ? " " : "") sprintf("%.2f", med[k, r]); v[++m] = med[k, r] + 0
-				}
-				# the median of the run medians
-				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (v[b] < v[a]) { t = v[a]; v[a] = v[b]; v[b] = t }
-				mid = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-				low = ""; high = ""
-				for (r = 1; r <= runs; r++) if ((k, r) in med) {
-					if (low == "" || lo[k, r] + 0 < low) low = lo[k, r] + 0
-					if (high == "" || hi[k, r] + 0 > high) high = hi[k, r] + 0
-				}
-				# every run against the lowest and highest round of the others
-				ok = (m > 1) ? "yes" : "-"
-				for (r = 1; r <= runs; r++) if ((k, r) in med) {
-					ol = ""; oh = ""
-					for (o = 1; o <= runs; o++) if (o != r && (k, o) in med) {
-						if (ol == "" || lo[k, o] + 0 < ol) ol = lo[k, o] + 0
-						if (oh == "" || hi[k, o] + 0 > oh) oh = hi[k, o] + 0
-					}
-					if (ol != "" && (med[k, r] + 0 < ol || med[k, r] + 0 > oh))
-						ok = (ok ~ /^no/) ? ok ", " r : "no: run " r
-				}
-				printf "%-10s %-66s %-24s %-20s %s\n", bv[1], bv[2], list,
-					sprintf("%.2f (%.2f-%.2f)", mid, low, high), ok
-			}
-		}' "$summary_all"
+	awk -F'|' -f bench/over_runs.awk "$summary_all"
 	exit 0
 fi
 if [ "$what" != all ]; then

@@ -101,6 +101,9 @@ count_tap_script() {
 log "the README's examples (doc tests)"
 count_tap_script build/readme.out test/readme.sh
 
+log "bench/run.sh repeat: its arguments, and the ratios over runs"
+count_tap_script build/bench_over_runs.out test/bench_over_runs.sh
+
 log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
 count_tap_script build/attack.out test/attack.sh
 
