@@ -3,12 +3,15 @@
 # for each ratio, in the order first seen, each run's median, the median
 # of those, the lowest and highest round of all the runs, and whether
 # every run's median lies inside the lowest-highest range of the other
-# runs ("no: run N" names each run whose median does not).  Run with
+# runs, to the two decimals printed ("no: run N" names each run whose
+# median does not).  Run with
 # awk -F'|'.
 !(($2, $3) in seen) { seen[$2, $3] = 1; order[++n] = $2 "|" $3 }
 {
 	k = $2 "|" $3
-	med[k, $1] = $4 + 0; lo[k, $1] = $5 + 0; hi[k, $1] = $6 + 0
+	# compared as printed, to two decimals: a median shown as 0.97 is
+	# inside a range shown as 0.97-1.07
+	med[k, $1] = sprintf("%.2f", $4) + 0; lo[k, $1] = sprintf("%.2f", $5) + 0; hi[k, $1] = sprintf("%.2f", $6) + 0
 	if ($1 + 0 > runs) runs = $1 + 0
 }
 END {

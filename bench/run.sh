@@ -100,8 +100,7 @@ print_summary() {
 		  printf "%-10s %-66s %s\n", $1, $2, r }' "$ROBOTID_BENCH_SUMMARY"
 }
 header() {
-	echo "== PostgreSQL $(psql -X -At -c 'SHOW server_version'), $(nproc) cores," \
-		"$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "== PostgreSQL $(psql -X -At -c 'SHOW server_version'), $(bench_host)"
 }
 
 bench() {

@@ -42,8 +42,7 @@ CHECKPOINT;
 SQL
 node_standby standby $((port + 1)) primary
 wait_replayed primary standby 600
-echo "== PostgreSQL $(at primary q postgres 'SHOW server_version'), $(nproc) cores," \
-	"$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== PostgreSQL $(at primary q postgres 'SHOW server_version'), $(bench_host)"
 good=$(at primary q "$db" "SELECT count(*) FROM bench_scan_pool")
 movable=$(at primary q "$db" "SELECT count(*) FROM bench_pool")
 work=$NODES_DIR/bench

@@ -6,7 +6,8 @@
 -- uuids (uuid_random: what a uuid user has).
 -- Run by bench/run.sh type; psql variables: dir (a directory the server can
 -- write), rows, rounds.  Leaves bench_summary (benchmark, variant, and the
--- median, min and max of the per-round ratios) for run.sh's summary.
+-- median, min and max of the per-round ratios) for run.sh's summary:
+-- robot_id against both uuids, text and numeric against random uuids.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS robotid;
@@ -121,13 +122,15 @@ SELECT kind AS type, metric,
           array_position(ARRAY['copy_ms', 'create_index_ms', 'order_by_ms', 'total_mb'], metric);
 
 CREATE TABLE bench_summary AS
-SELECT row_number() OVER (ORDER BY baseline DESC,
+SELECT row_number() OVER (ORDER BY array_position(ARRAY['robot_id', 'text', 'numeric'], kind), baseline DESC,
            array_position(ARRAY['copy_ms', 'create_index_ms', 'order_by_ms', 'total_mb'], metric)) AS position,
        'type' AS benchmark,
-       format('robot_id / %s, %s', baseline, CASE metric WHEN 'copy_ms' THEN 'COPY' WHEN 'create_index_ms' THEN 'CREATE INDEX'
+       format('%s / %s, %s', CASE kind WHEN 'text' THEN 'text + CHECK' WHEN 'numeric' THEN 'numeric(29,0)' ELSE kind END,
+              baseline, CASE metric WHEN 'copy_ms' THEN 'COPY' WHEN 'create_index_ms' THEN 'CREATE INDEX'
               WHEN 'order_by_ms' THEN 'ORDER BY' ELSE 'total size' END) AS variant,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS median, min(ratio) AS min, max(ratio) AS max
-  FROM bench_ratio WHERE kind = 'robot_id'
- GROUP BY baseline, metric;
+  FROM bench_ratio
+ WHERE kind = 'robot_id' OR (kind IN ('text', 'numeric') AND baseline = 'uuid_random')
+ GROUP BY kind, baseline, metric;
 
 DROP TABLE IF EXISTS bench_t;

@@ -49,6 +49,20 @@ IN
 )" "x c / d 2.00 2.00 (2.00-2.00) -" \
 	"a ratio of one run only is not called reproduced"
 
+expect "$(row 'a / b' <<'IN'
+1|x|a / b|0.9688|0.61|1.0249
+2|x|a / b|1.0213|0.9701|1.07
+IN
+)" "x a / b 0.97 1.02 0.99 (0.61-1.07) yes" \
+	"medians and ranges are compared as printed, to two decimals (0.9688 inside 0.9701-1.07, 1.0213 inside 0.61-1.0249)"
+
+expect "$(row 'a / b' <<'IN'
+1|x|a / b|0.9649|0.61|1.03
+2|x|a / b|1.0213|0.9701|1.07
+IN
+)" "x a / b 0.96 1.02 0.99 (0.61-1.07) no: run 1" \
+	"a median that prints below the other run's lowest round is not reproduced"
+
 order=$(awk -F'|' -f bench/over_runs.awk <<'IN' | awk 'NR > 1 {print $2}' | tr '\n' ' '
 1|x|second|1|1|1
 1|x|first|1|1|1
