@@ -1,7 +1,9 @@
 -- Row estimates against actual rows, with PostgreSQL's own estimators (what
 -- robotid 1.3 and earlier used) and with robotid's (1.4), on the same data:
 -- :makers makers x 5 models x :serials sequential serials, btree, ANALYZE.
---   psql -v makers=60 -v serials=3400 -f bench/estimates.sql   (run.sh estimates)
+-- ANALYZE reads a random sample, so each of :rounds rounds analyzes again,
+-- with each set of estimators, and measures every shape.
+--   psql -v makers=60 -v serials=3400 -v rounds=5 -f bench/estimates.sql   (run.sh estimates)
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS robotid;
@@ -31,8 +33,8 @@ SELECT 'one-sided range', format('id %s %L', op, make_robot_id('86', lpad(m::tex
 UNION ALL
 SELECT 'equality', format('id = %L', make_robot_id('86', '0009', '000021', 20260000000000077));
 
-CREATE TEMP TABLE results (estimators text, shape text, q text, estimated float8, actual bigint);
-CREATE FUNCTION pg_temp.measure(estimators text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE TEMP TABLE results (round int, estimators text, shape text, q text, estimated float8, actual bigint);
+CREATE FUNCTION pg_temp.measure(round int, estimators text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	s record;
 	plan json;
@@ -41,42 +43,56 @@ BEGIN
 	FOR s IN SELECT * FROM shapes LOOP
 		EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM est_fleet WHERE ' || s.q INTO plan;
 		EXECUTE 'SELECT count(*) FROM est_fleet WHERE ' || s.q INTO n;
-		INSERT INTO results VALUES (estimators, s.shape, s.q, (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8, n);
+		INSERT INTO results VALUES (round, estimators, s.shape, s.q, (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8, n);
 	END LOOP;
 END
 $$;
+-- PostgreSQL's estimators (histogram buckets without interpolation) or
+-- robotid's, on robot_id's operators and type
+CREATE FUNCTION pg_temp.use_estimators(estimators text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	op text;
+BEGIN
+	FOREACH op IN ARRAY ARRAY['<', '<=', '>', '>='] LOOP
+		EXECUTE format('ALTER OPERATOR %s (robot_id, robot_id) SET (RESTRICT = %s)', op,
+		               CASE WHEN estimators = 'robotid' THEN 'robot_id_rangesel'
+		                    ELSE CASE op WHEN '<' THEN 'scalarltsel' WHEN '<=' THEN 'scalarlesel'
+		                                 WHEN '>' THEN 'scalargtsel' ELSE 'scalargesel' END END);
+	END LOOP;
+	EXECUTE format('ALTER TYPE robot_id SET (ANALYZE = %s)',
+	               CASE WHEN estimators = 'robotid' THEN 'robot_id_typanalyze' ELSE 'NONE' END);
+END
+$$;
+-- each round: both estimators, each on a fresh ANALYZE
+SELECT format('SELECT pg_temp.use_estimators(%L)', e), 'ANALYZE est_fleet',
+       format('SELECT pg_temp.measure(%s, %L)', r, e)
+  FROM generate_series(1, :rounds) r, unnest(ARRAY['PostgreSQL', 'robotid']) e
+ ORDER BY r, e \gexec
 
--- PostgreSQL's estimators: histogram buckets without interpolation
-ALTER OPERATOR < (robot_id, robot_id) SET (RESTRICT = scalarltsel);
-ALTER OPERATOR <= (robot_id, robot_id) SET (RESTRICT = scalarlesel);
-ALTER OPERATOR > (robot_id, robot_id) SET (RESTRICT = scalargtsel);
-ALTER OPERATOR >= (robot_id, robot_id) SET (RESTRICT = scalargesel);
-ALTER TYPE robot_id SET (ANALYZE = NONE);
-ANALYZE est_fleet;
-SELECT pg_temp.measure('PostgreSQL');
--- robotid's
-ALTER OPERATOR < (robot_id, robot_id) SET (RESTRICT = robot_id_rangesel);
-ALTER OPERATOR <= (robot_id, robot_id) SET (RESTRICT = robot_id_rangesel);
-ALTER OPERATOR > (robot_id, robot_id) SET (RESTRICT = robot_id_rangesel);
-ALTER OPERATOR >= (robot_id, robot_id) SET (RESTRICT = robot_id_rangesel);
-ALTER TYPE robot_id SET (ANALYZE = robot_id_typanalyze);
-ANALYZE est_fleet;
-SELECT pg_temp.measure('robotid');
-
+CREATE TEMP VIEW factors AS
+SELECT round, estimators, shape, q, estimated, actual,
+       greatest(estimated, actual) / greatest(least(estimated, actual), 1) AS factor
+  FROM results;
 \pset format aligned
+\echo == the estimate of every shape and how far it is off: medians over the rounds
 SELECT r.shape, r.q AS "WHERE", r.actual,
-       p.estimated AS "PostgreSQL", round((greatest(p.estimated, p.actual) / greatest(least(p.estimated, p.actual), 1))::numeric, 2) AS "off by",
-       r.estimated AS "robotid", round((greatest(r.estimated, r.actual) / greatest(least(r.estimated, r.actual), 1))::numeric, 2) AS "off by "
-  FROM results r JOIN results p ON p.q = r.q AND p.estimators = 'PostgreSQL'
- WHERE r.estimators = 'robotid'
+       p.estimated AS "PostgreSQL", round(p.factor::numeric, 2) AS "off by",
+       r.estimated AS "robotid", round(r.factor::numeric, 2) AS "off by "
+  FROM (SELECT shape, q, min(actual) AS actual, percentile_cont(0.5) WITHIN GROUP (ORDER BY estimated) AS estimated,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY factor) AS factor
+          FROM factors WHERE estimators = 'robotid' GROUP BY shape, q) r
+  JOIN (SELECT q, percentile_cont(0.5) WITHIN GROUP (ORDER BY estimated) AS estimated,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY factor) AS factor
+          FROM factors WHERE estimators = 'PostgreSQL' GROUP BY q) p ON p.q = r.q
  ORDER BY r.shape, r.q;
-SELECT estimators, max(greatest(estimated, actual) / greatest(least(estimated, actual), 1)) AS worst_factor
-  FROM results GROUP BY estimators ORDER BY estimators;
--- for run.sh's summary: one measurement, not rounds
+\echo == the worst factor of every round
+SELECT round, estimators, round(max(factor)::numeric, 2) AS worst_factor
+  FROM factors GROUP BY round, estimators ORDER BY estimators, round;
+-- for run.sh's summary: the worst factor of each round, over the rounds
 CREATE TABLE bench_summary AS
 SELECT row_number() OVER (ORDER BY estimators DESC) AS position, 'estimates' AS benchmark,
        format('worst estimate/actual factor, %s''s estimators', estimators) AS variant,
-       f AS median, f AS min, f AS max
-  FROM (SELECT estimators, max(greatest(estimated, actual) / greatest(least(estimated, actual), 1)) AS f
-          FROM results GROUP BY estimators) w;
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f) AS median, min(f) AS min, max(f) AS max
+  FROM (SELECT round, estimators, max(factor) AS f FROM factors GROUP BY round, estimators) w
+ GROUP BY estimators;
 DROP TABLE est_fleet;

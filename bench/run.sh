@@ -12,7 +12,7 @@
 #   bash bench/run.sh scan [robots] [rounds] [seconds]
 #                                               pgbench: scan() of a good code vs a bare SELECT
 #   bash bench/run.sh issue [codes] [rounds]     issue_codes() in both layouts vs register_robot() (5 rounds)
-#   bash bench/run.sh estimates [makers] [serials]
+#   bash bench/run.sh estimates [makers] [serials] [rounds]
 #                                               row estimates vs actual rows, PostgreSQL's and robotid's
 #   bash bench/run.sh sort [rows] [rounds] [distributions...]
 #                                               ORDER BY and CREATE INDEX: robot_id vs random uuids
@@ -179,7 +179,7 @@ bench() {
 		summary_from_table
 		;;
 	estimates)
-		psql -X -q -v makers="${1:-60}" -v serials="${2:-3400}" -f bench/estimates.sql
+		psql -X -q -v makers="${1:-60}" -v serials="${2:-3400}" -v rounds="${3:-5}" -f bench/estimates.sql
 		summary_from_table
 		;;
 	issue)
@@ -351,7 +351,7 @@ quick=(
 	"triggers 200000 3"
 	"sort 200000 3"
 	"convert 200000 3"
-	"estimates 60 340"
+	"estimates 60 340 3"
 	"issue 2000 3"
 	"partitions 200000 2000 3"
 	"registry 10000 3 8"
