@@ -63,11 +63,14 @@ BEGIN
 	               CASE WHEN estimators = 'robotid' THEN 'robot_id_typanalyze' ELSE 'NONE' END);
 END
 $$;
--- each round: both estimators, each on a fresh ANALYZE
+-- each round: both estimators, each on a fresh ANALYZE (their empty
+-- results not shown)
+\o /dev/null
 SELECT format('SELECT pg_temp.use_estimators(%L)', e), 'ANALYZE est_fleet',
        format('SELECT pg_temp.measure(%s, %L)', r, e)
   FROM generate_series(1, :rounds) r, unnest(ARRAY['PostgreSQL', 'robotid']) e
  ORDER BY r, e \gexec
+\o
 
 CREATE TEMP VIEW factors AS
 SELECT round, estimators, shape, q, estimated, actual,
