@@ -306,7 +306,8 @@ bench() {
 	esac
 }
 
-header
+# a repeat prints each run's own header
+[ "$what" = repeat ] || header
 if [ "$what" = repeat ]; then
 	# the same benchmark RUNS times, each in a new database on this
 	# cluster, each run with a summary of its own; then every ratio over
