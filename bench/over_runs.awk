@@ -4,8 +4,9 @@
 # of those, the lowest and highest round of all the runs, and whether
 # every run's median lies inside the lowest-highest range of the other
 # runs, to the two decimals printed ("no: run N" names each run whose
-# median does not).  Run with
-# awk -F'|'.
+# median does not).  With -v figures=FILE, also adds each ratio to FILE
+# as bench/published.txt keeps it: "benchmark|variant|median|lowest|highest".
+# Run with awk -F'|'.
 !(($2, $3) in seen) { seen[$2, $3] = 1; order[++n] = $2 "|" $3 }
 {
 	k = $2 "|" $3
@@ -47,5 +48,7 @@ END {
 		}
 		printf "%-10s %-66s %-24s %-20s %s\n", bv[1], bv[2], list,
 			sprintf("%.2f (%.2f-%.2f)", mid, low, high), ok
+		if (figures != "")
+			printf "%s|%s|%.2f|%.2f|%.2f\n", bv[1], bv[2], mid, low, high >> figures
 	}
 }

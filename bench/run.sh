@@ -28,6 +28,9 @@
 #   bash bench/run.sh repeat RUNS BENCHMARK [args...]
 #                                               a benchmark above (not all, standby or soak) RUNS
 #                                               times on one cluster, then every ratio over the runs
+#   bash bench/run.sh check BENCHMARK          a benchmark once, with the arguments of its README
+#                                               figures (bench/published.txt), then each figure:
+#                                               is this run's median inside the README's range?
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROBOTID_ROOT"
 
@@ -36,6 +39,21 @@ what=${1:-type}
 case "$what" in
 	standby) exec bash bench/standby.sh "${@:2}" ;;
 	soak) exec bash bench/soak.sh "${@:2}" ;;
+	check)
+		# one run of a benchmark, with the arguments its README figures
+		# were measured with, against those figures (bench/published.txt)
+		if ! grep -q "^args|${2:-}|" bench/published.txt 2>/dev/null; then
+			echo "bench/run.sh check: \"${2:-}\" has no figures in bench/published.txt" \
+				"($(awk -F'|' '$1 == "args" {printf "%s%s", n++ ? ", " : "", $2}' bench/published.txt))" >&2
+			exit 2
+		fi
+		published_args=$(awk -F'|' -v b="$2" '$1 == "args" && $2 == b {print $3}' bench/published.txt)
+		if [ $# -gt 2 ]; then
+			echo "bench/run.sh check: takes nothing after the benchmark: it runs" \
+				"\"$2${published_args:+ $published_args}\", as the README's figures of $2 were measured" >&2
+			exit 2
+		fi
+		;;
 	repeat)
 		if ! [[ "${2:-}" =~ ^[1-9][0-9]*$ ]]; then
 			echo "bench/run.sh repeat: RUNS must be a positive whole number, not \"${2:-}\"" >&2
@@ -64,6 +82,20 @@ export ROBOTID_BENCH_SUMMARY
 
 ensure_packages
 build_and_install
+# this run's ratios against the README's: the table of bench/check.awk,
+# and its exit status
+check_published() {
+	echo
+	echo "== this run against the README's figures of $1 (bench/published.txt): is each median inside the README's range?"
+	awk -F'|' -v b="$1" -f bench/check.awk bench/published.txt "$ROBOTID_BENCH_SUMMARY"
+}
+if [ "$what" = check ] && [ "$2" = standby ]; then
+	# the standby runs two clusters of its own
+	read -r -a args <<< "$published_args"
+	bash bench/standby.sh "${args[@]}"
+	check_published standby
+	exit
+fi
 ROBOTID_SERVER_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=1h -c autovacuum=off"
 start_cluster
 work="$CLUSTER_DIR/bench"
@@ -334,8 +366,18 @@ if [ "$what" = repeat ]; then
 	done
 	echo
 	echo "== over $runs runs: each run's median of the per-round ratios; the median of those (lowest-highest round of all runs)"
-	awk -F'|' -f bench/over_runs.awk "$summary_all"
+	# ROBOTID_BENCH_FIGURES=FILE: these figures, as bench/published.txt
+	# keeps them, added to FILE
+	[ -z "${ROBOTID_BENCH_FIGURES:-}" ] || echo "args|$1|${*:2}" >> "$ROBOTID_BENCH_FIGURES"
+	awk -F'|' -v figures="${ROBOTID_BENCH_FIGURES:-}" -f bench/over_runs.awk "$summary_all"
 	exit 0
+fi
+if [ "$what" = check ]; then
+	read -r -a args <<< "$published_args"
+	bench "$2" "${args[@]}"
+	print_summary
+	check_published "$2"
+	exit
 fi
 if [ "$what" != all ]; then
 	bench "$what" "${@:2}"

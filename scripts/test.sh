@@ -101,7 +101,7 @@ count_tap_script() {
 log "the README's examples (doc tests)"
 count_tap_script build/readme.out test/readme.sh
 
-log "bench/run.sh repeat: its arguments, and the ratios over runs"
+log "bench/run.sh repeat and check: their arguments, the ratios over runs, one run against the README's figures"
 count_tap_script build/bench_over_runs.out test/bench_over_runs.sh
 
 log "the attacker suite (LOGIN roles, pgTAP) and sqlsmith"
