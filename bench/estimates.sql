@@ -88,9 +88,10 @@ SELECT r.shape, r.q AS "WHERE", r.actual,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY factor) AS factor
           FROM factors WHERE estimators = 'PostgreSQL' GROUP BY q) p ON p.q = r.q
  ORDER BY r.shape, r.q;
-\echo == the worst factor of every round
-SELECT round, estimators, round(max(factor)::numeric, 2) AS worst_factor
-  FROM factors GROUP BY round, estimators ORDER BY estimators, round;
+\echo == the worst factor of every round, and where it was
+SELECT DISTINCT ON (estimators, round) round, estimators, round(factor::numeric, 2) AS worst_factor,
+       q AS "WHERE", round(estimated) AS estimated, actual
+  FROM factors ORDER BY estimators, round, factor DESC, q;
 -- for run.sh's summary: the worst factor of each round, over the rounds
 CREATE TABLE bench_summary AS
 SELECT row_number() OVER (ORDER BY estimators DESC) AS position, 'estimates' AS benchmark,
