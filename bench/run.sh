@@ -42,7 +42,7 @@ case "$what" in
 	check)
 		# one run of a benchmark, with the arguments its README figures
 		# were measured with, against those figures (bench/published.txt)
-		if ! grep -q "^args|${2:-}|" bench/published.txt 2>/dev/null; then
+		if ! awk -F'|' -v b="${2:-}" '$1 == "args" && $2 == b {f = 1} END {exit !f}' bench/published.txt; then
 			echo "bench/run.sh check: \"${2:-}\" has no figures in bench/published.txt" \
 				"($(awk -F'|' '$1 == "args" {printf "%s%s", n++ ? ", " : "", $2}' bench/published.txt))" >&2
 			exit 2

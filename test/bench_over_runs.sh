@@ -125,6 +125,9 @@ expect "$(printf 'x|a / b|1.00|0.90|1.10\n' | awk -F'|' -v b=x -f bench/check.aw
 out=$(bash bench/run.sh check nope 2>&1); status=$?
 [ "$status" -eq 2 ] && grep -q '"nope" has no figures in bench/published.txt (type, ' <<< "$out"
 ok $? "check of a benchmark without published figures is refused with exit 2 and lists those with"
+out=$(bash bench/run.sh check '.*' 2>&1); status=$?
+[ "$status" -eq 2 ] && grep -q '".\*" has no figures in bench/published.txt' <<< "$out"
+ok $? "check matches the benchmark's name exactly, not as a pattern"
 out=$(bash bench/run.sh check type 100 2>&1); status=$?
 [ "$status" -eq 2 ] && grep -q 'takes nothing after the benchmark: it runs "type 2000000 5"' <<< "$out"
 ok $? "check with arguments is refused with exit 2 and says what it runs"
