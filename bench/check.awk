@@ -16,7 +16,7 @@ FNR == NR {
 	pm[$2] = $3; pl[$2] = $4; ph[$2] = $5
 	next
 }
-$1 == b { rm[$2] = $3; rl[$2] = $4; rh[$2] = $5; seen[$2] = 1 }
+$1 == b { rm[$2] = $3; rl[$2] = $4; rh[$2] = $5 }
 END {
 	if (n == 0) {
 		print "bench/check.awk: no published figure of \"" b "\"" > "/dev/stderr"
@@ -27,7 +27,7 @@ END {
 	for (i = 1; i <= n; i++) {
 		v = order[i]
 		readme = sprintf("%.2f (%.2f-%.2f)", pm[v], pl[v], ph[v])
-		if (!(v in seen)) {
+		if (!(v in rm)) {
 			printf "%-10s %-66s %-20s %-20s %s\n", b, v, readme, "-", "not measured"
 			continue
 		}

@@ -42,17 +42,20 @@ case "$what" in
 	check)
 		# one run of a benchmark, with the arguments its README figures
 		# were measured with, against those figures (bench/published.txt)
-		if ! awk -F'|' -v b="${2:-}" '$1 == "args" && $2 == b {f = 1} END {exit !f}' bench/published.txt; then
+		# its args line, "=" and the arguments (matched exactly, not as a pattern)
+		published_args=$(awk -F'|' -v b="${2:-}" '$1 == "args" && $2 == b {print "=" $3; exit}' bench/published.txt)
+		if [ -z "$published_args" ]; then
 			echo "bench/run.sh check: \"${2:-}\" has no figures in bench/published.txt" \
 				"($(awk -F'|' '$1 == "args" {printf "%s%s", n++ ? ", " : "", $2}' bench/published.txt))" >&2
 			exit 2
 		fi
-		published_args=$(awk -F'|' -v b="$2" '$1 == "args" && $2 == b {print $3}' bench/published.txt)
+		published_args=${published_args#=}
 		if [ $# -gt 2 ]; then
 			echo "bench/run.sh check: takes nothing after the benchmark: it runs" \
 				"\"$2${published_args:+ $published_args}\", as the README's figures of $2 were measured" >&2
 			exit 2
 		fi
+		read -r -a check_args <<< "$published_args"
 		;;
 	repeat)
 		if ! [[ "${2:-}" =~ ^[1-9][0-9]*$ ]]; then
@@ -91,8 +94,7 @@ check_published() {
 }
 if [ "$what" = check ] && [ "$2" = standby ]; then
 	# the standby runs two clusters of its own
-	read -r -a args <<< "$published_args"
-	bash bench/standby.sh "${args[@]}"
+	bash bench/standby.sh "${check_args[@]}"
 	check_published standby
 	exit
 fi
@@ -373,8 +375,7 @@ if [ "$what" = repeat ]; then
 	exit 0
 fi
 if [ "$what" = check ]; then
-	read -r -a args <<< "$published_args"
-	bench "$2" "${args[@]}"
+	bench "$2" "${check_args[@]}"
 	print_summary
 	check_published "$2"
 	exit
