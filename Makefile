@@ -11,8 +11,8 @@ OBJS = src/rid_core.o src/lifecycle_core.o \
 	src/robot_state.o \
 	src/guard_common.o src/guard_lifecycle.o src/guard_market.o
 DATA = extension/robotid--1.0.sql extension/robotid--1.0--1.1.sql extension/robotid--1.1--1.2.sql \
-	extension/robotid--1.2--1.3.sql
-DATA_built = extension/robotid--1.3--1.4.sql
+	extension/robotid--1.2--1.3.sql extension/robotid--1.3--1.4.sql
+DATA_built = extension/robotid--1.4--1.5.sql
 PGFILEDESC = "robotid - robot identity codes"
 
 REGRESS = robot_id_io robot_id_ops robot_id_index robot_id_estimates lifecycle market_guard upgrade registry
@@ -32,7 +32,7 @@ ISOLATION += registry_defect_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src
-EXTRA_CLEAN = build extension/robotid--1.3--1.4.sql extension/robotid--1.3--1.4.sql.tmp
+EXTRA_CLEAN = build extension/robotid--1.4--1.5.sql extension/robotid--1.4--1.5.sql.tmp
 
 PG_CONFIG ?= pg_config
 PG_MAJOR_VERSION := $(shell $(PG_CONFIG) --version | sed 's/^[^0-9]*\([0-9]*\).*/\1/')
@@ -57,13 +57,14 @@ $(OBJS): $(wildcard $(srcdir)/src/*.h)
 # place with registry/upgrade/A--B.sql); every other numbered file is code,
 # run at install and again by every upgrade.
 REGISTRY_SQL = $(sort $(wildcard registry/[0-9]*.sql))
-REGISTRY_DATA = registry/10_tables.sql registry/12_log_tables.sql registry/15_defect_tables.sql registry/35_moves.sql \
+REGISTRY_DATA = registry/10_tables.sql registry/12_log_tables.sql registry/15_defect_tables.sql registry/16_custody_tables.sql \
+	registry/35_moves.sql \
 	registry/66_defect_defaults.sql
 REGISTRY_CODE = $(filter-out $(REGISTRY_DATA),$(REGISTRY_SQL))
 REGISTRY_STEPS = $(sort $(wildcard registry/upgrade/*--*.sql))
 REGISTRY_DEMO = registry/demo/generate_demo.sql
 
-extension/robotid--1.3--1.4.sql: scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
+extension/robotid--1.4--1.5.sql: scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
 		$(REGISTRY_SQL) $(REGISTRY_STEPS) $(REGISTRY_DEMO)
 	bash scripts/build_registry.sh registry/install_head.sql registry/install_tail.sql \
 		"$(REGISTRY_DATA)" "$(REGISTRY_CODE)" "$(REGISTRY_STEPS)" "$(REGISTRY_DEMO)" > $@.tmp && mv $@.tmp $@

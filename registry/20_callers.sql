@@ -25,6 +25,16 @@ BEGIN
 END
 $fn$;
 
+-- The party the caller acts for (NULL for an unmapped role).
+CREATE FUNCTION robot_registry.actor_party() RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN (SELECT party FROM robot_registry.actors WHERE role_name = current_user);
+END
+$fn$;
+
 -- Which robots the caller may see and move: 'all' for every mapped kind
 -- but manufacturers, a manufacturer's key for a manufacturer, NULL for an
 -- unmapped role.  One look-up per query in the policies.

@@ -29,7 +29,7 @@ BEGIN
 			quote_nullable(CASE WHEN isfinite(r.updated_at)
 			                    THEN (extract(epoch FROM r.updated_at) * 1000000)::numeric(20,0)::text
 			                    ELSE r.updated_at::text END),
-			quote_nullable(r.changed_by::text), quote_nullable(r.revision::text)), 'UTF8'));
+			quote_nullable(r.changed_by::text), quote_nullable(r.revision::text), quote_nullable(r.custodian)), 'UTF8'));
 END
 $fn$;
 

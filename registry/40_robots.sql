@@ -8,14 +8,22 @@ CREATE TRIGGER robots_no_truncate BEFORE TRUNCATE ON robot_registry.robots
 -- As the caller: what this actor may do, and who did it.  One look-up of
 -- the caller's mapping and the move: this runs on every registry write.
 -- Actors write no timestamps and no authorship: both are stamped here.
+-- Custody: an actor changes only robots its party holds (row-level
+-- security leaves the others out of an UPDATE; this refuses any that
+-- reaches it).  A sale hands the robot to the buyer: the party named in
+-- the sale's detail ->> 'party' (or in custodian) if that party is known,
+-- else a private owner (custodian NULL, owner_name).  A change of
+-- custodian without a move is a hand-over, to a known party that may
+-- receive the robot in its state (party_may_receive()).
 -- Edits without a move: the owner changes only with a sale; the location
 -- is kept by the kinds that handle the robot (operators, service
 -- providers, recyclers, its manufacturer); sellers and regulators edit
 -- nothing.  An update that changes nothing is skipped and logs nothing.
 -- Administrators (and the registry's own triggers, which run as its owner)
 -- are not mapped; they name the actor they act for with
--- robot_registry.act_as(), and may date an import of history through
--- updated_at.
+-- robot_registry.act_as(), may date an import of history through
+-- updated_at, and are not held to custody (log_robot() notes in the event
+-- when they act for an actor whose party did not hold the robot).
 CREATE FUNCTION robot_registry.check_actor() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -24,7 +32,9 @@ DECLARE
 	old_state @extschema@.robot_state := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
 	internal text := coalesce(current_setting('robot_registry.internal', true), '');
 	my_kind robot_registry.actor_kind;
+	my_party text;
 	allowed boolean;
+	buyer text;
 	-- registrations and changes come through two triggers (see below)
 	expected name := CASE WHEN TG_OP = 'INSERT' THEN 'robots_actor_register' ELSE 'robots_actor' END;
 BEGIN
@@ -48,7 +58,7 @@ BEGIN
 	-- Two look-ups with plans that never change, rather than one join
 	-- whose plan depends on the row: PL/pgSQL would plan that again for
 	-- every row, which is most of what a bulk registration costs.
-	SELECT a.kind INTO my_kind FROM robot_registry.actors a WHERE a.role_name = current_user;
+	SELECT a.kind, a.party INTO my_kind, my_party FROM robot_registry.actors a WHERE a.role_name = current_user;
 	IF old_state IS NULL THEN
 		allowed := my_kind = 'manufacturer';
 	ELSIF old_state = NEW.state THEN
@@ -56,6 +66,14 @@ BEGIN
 	ELSE
 		allowed := EXISTS (SELECT 1 FROM robot_registry.actor_moves m
 		                    WHERE m.kind = my_kind AND m.from_state = old_state AND m.to_state = NEW.state);
+	END IF;
+	-- the buyer of a sale, for actors and administrators alike
+	IF TG_OP = 'UPDATE' AND NEW.state = 'sold' AND old_state <> 'sold' THEN
+		buyer := nullif(current_setting('robot_registry.detail', true), '')::jsonb ->> 'party';
+		IF buyer IS NULL OR NOT robot_registry.party_known(buyer) THEN
+			buyer := CASE WHEN NEW.custodian IS DISTINCT FROM OLD.custodian
+			               AND robot_registry.party_known(NEW.custodian) THEN NEW.custodian END;
+		END IF;
 	END IF;
 	IF my_kind IS NULL THEN
 		IF NOT robot_registry.is_administrator() THEN
@@ -66,6 +84,13 @@ BEGIN
 		-- the registry's own changes name their actor in changed_by
 		IF internal = '' THEN
 			NEW.changed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), current_user);
+			-- an administrator's sale hands over as an actor's does, unless
+			-- it names the new custodian itself (any party: an import may
+			-- name parties not yet mapped)
+			IF TG_OP = 'UPDATE' AND NEW.state = 'sold' AND old_state <> 'sold'
+			   AND NEW.custodian IS NOT DISTINCT FROM OLD.custodian THEN
+				NEW.custodian := buyer;
+			END IF;
 		END IF;
 		IF TG_OP = 'UPDATE' AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
 			NEW.updated_at := now();
@@ -79,7 +104,11 @@ BEGIN
 	IF NOT allowed AND old_state IS NULL THEN
 		RAISE EXCEPTION '% may not register robots', robot_registry.actor_name(my_kind)
 			USING ERRCODE = 'insufficient_privilege';
-	ELSIF NOT allowed THEN
+	END IF;
+	IF TG_OP = 'UPDATE' AND OLD.custodian IS DISTINCT FROM my_party THEN
+		PERFORM robot_registry.refuse_custody(OLD.id, my_party, OLD.custodian IS NULL);
+	END IF;
+	IF NOT allowed THEN
 		RAISE EXCEPTION '% may not move robot % from % to %',
 			robot_registry.actor_name(my_kind), NEW.id, old_state, NEW.state
 			USING ERRCODE = 'insufficient_privilege';
@@ -88,17 +117,10 @@ BEGIN
 		-- a source the caller may not see answers as an unregistered code,
 		-- exactly as the foreign key would (a separate test, so that the
 		-- look-up's plan does not depend on whether there is a source)
-		IF NEW.refurbished_from IS NULL THEN
-			NULL;
-		ELSIF NOT EXISTS (
-			SELECT 1 FROM robot_registry.robots r
-			 WHERE r.id OPERATOR(@extschema@.=) NEW.refurbished_from) THEN
-			RAISE EXCEPTION 'insert or update on table "robots" violates foreign key constraint "robots_refurbished_from_fkey"'
-				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'robots_refurbished_from_fkey',
-				      SCHEMA = 'robot_registry', TABLE = 'robots',
-				      DETAIL = format('Key (refurbished_from)=(%s) is not present in table "robots".',
-				                      NEW.refurbished_from);
+		IF NEW.refurbished_from IS NOT NULL THEN
+			PERFORM robot_registry.check_rebuild_source(NEW.id, NEW.refurbished_from, my_party);
 		END IF;
+		NEW.custodian := my_party;
 		NEW.registered_at := now();
 	ELSE
 		IF NEW.owner_name IS DISTINCT FROM OLD.owner_name
@@ -107,7 +129,18 @@ BEGIN
 				USING ERRCODE = 'insufficient_privilege',
 				      HINT = 'The owner changes with a sale: transition(id, ''sold'', ''{"owner": "..."}'').';
 		END IF;
-		IF NEW.state = old_state AND NEW.location IS NOT DISTINCT FROM OLD.location THEN
+		IF NEW.state = 'sold' AND old_state <> 'sold' THEN
+			NEW.custodian := buyer;
+		ELSIF NEW.custodian IS DISTINCT FROM OLD.custodian THEN
+			IF NEW.state <> old_state THEN
+				RAISE EXCEPTION 'robot % cannot be moved and handed over in one change', NEW.id
+					USING ERRCODE = 'invalid_parameter_value',
+					      HINT = 'Move it, then hand it over with hand_over(); a sale hands it to its buyer by itself.';
+			END IF;
+			PERFORM robot_registry.check_receiver(NEW.id, NEW.custodian, NEW.state);
+		END IF;
+		IF NEW.state = old_state AND NEW.location IS NOT DISTINCT FROM OLD.location
+		   AND NEW.custodian IS NOT DISTINCT FROM OLD.custodian THEN
 			RETURN NULL;
 		END IF;
 		IF NEW.location IS DISTINCT FROM OLD.location THEN
@@ -142,19 +175,28 @@ CREATE FUNCTION robot_registry.check_registrar() RETURNS trigger
 	AS $fn$
 DECLARE
 	my_kind robot_registry.actor_kind;
+	my_party text;
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_registrar' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_registrar');
 	END IF;
-	SELECT a.kind INTO my_kind FROM robot_registry.actors a WHERE a.role_name = current_user;
+	SELECT a.kind, a.party INTO my_kind, my_party FROM robot_registry.actors a WHERE a.role_name = current_user;
 	IF my_kind IS NULL THEN
 		IF NOT robot_registry.is_administrator() THEN
 			RAISE EXCEPTION 'role % is not a registry actor', current_user
 				USING ERRCODE = 'insufficient_privilege',
 				      HINT = 'An administrator maps roles in robot_registry.actors.';
 		END IF;
+		-- an administrator's new robots are held by the party of the actor
+		-- it acts for, if any (or by the custodian it writes)
+		PERFORM set_config('robot_registry.registering_party', coalesce(
+			(SELECT a.party FROM robot_registry.actors a
+			  WHERE a.role_name = nullif(current_setting('robot_registry.actor', true), '')), ''), true);
 		RETURN NULL;
 	END IF;
+	-- the default of custodian: the registrar's party (check_registered_by()
+	-- refuses any other, should the statement change this setting)
+	PERFORM set_config('robot_registry.registering_party', my_party, true);
 	IF coalesce(current_setting('robot_registry.internal', true), '') <> '' THEN
 		RAISE EXCEPTION 'robot_registry.internal is reserved for the registry''s own changes'
 			USING ERRCODE = 'insufficient_privilege';
@@ -181,6 +223,9 @@ CREATE FUNCTION robot_registry.check_registered_by() RETURNS trigger
 	AS $fn$
 DECLARE
 	other name;
+	stray @extschema@.robot_id;
+	my_kind robot_registry.actor_kind;
+	my_party text;
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM 'robots_registered_by' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', 'robots_registered_by');
@@ -188,14 +233,20 @@ BEGIN
 	IF robot_registry.is_administrator() THEN
 		RETURN NULL;
 	END IF;
-	SELECT n.changed_by INTO other FROM registered n WHERE n.changed_by IS DISTINCT FROM current_user LIMIT 1;
-	IF FOUND THEN
+	SELECT a.kind, a.party INTO my_kind, my_party FROM robot_registry.actors a WHERE a.role_name = current_user;
+	SELECT n.changed_by, n.id INTO other, stray FROM registered n
+	 WHERE n.changed_by IS DISTINCT FROM current_user OR n.custodian IS DISTINCT FROM my_party LIMIT 1;
+	IF FOUND AND other IS DISTINCT FROM current_user THEN
 		RAISE EXCEPTION 'robots registered by more than one role in one statement: % and %', other, current_user
 			USING ERRCODE = 'insufficient_privilege',
 			      HINT = 'A statement that registers robots runs as one manufacturer.';
-	ELSIF robot_registry.actor_kind() IS DISTINCT FROM 'manufacturer' THEN
+	ELSIF my_kind IS DISTINCT FROM 'manufacturer' THEN
 		RAISE EXCEPTION 'role % may not register robots', current_user
 			USING ERRCODE = 'insufficient_privilege';
+	ELSIF FOUND THEN
+		RAISE EXCEPTION 'robot % is registered as held by another party than its registrar''s, %', stray, my_party
+			USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'robot_custody',
+			      DETAIL = 'A new robot is held by the party of the login that registers it.';
 	END IF;
 	RETURN NULL;
 END
@@ -384,7 +435,8 @@ BEGIN
 		                           quote_nullable(CASE WHEN isfinite(n.updated_at)
 		                                               THEN (extract(epoch FROM n.updated_at) * 1000000)::numeric(20,0)::text
 		                                               ELSE n.updated_at::text END) || '|' ||
-		                           quote_nullable(n.changed_by::text) || '|' || quote_nullable(n.revision::text), 'UTF8')) AS row_hash
+		                           quote_nullable(n.changed_by::text) || '|' || quote_nullable(n.revision::text) || '|' ||
+		                           quote_nullable(n.custodian), 'UTF8')) AS row_hash
 		                  FROM registered n
 		                 ORDER BY n.id) o) e;
 		RETURN NULL;
@@ -399,8 +451,14 @@ BEGIN
 	IF NEW.refurbished_from::text IS DISTINCT FROM OLD.refurbished_from::text THEN
 		changes := changes || jsonb_build_object('refurbished_from', NEW.refurbished_from::text);
 	END IF;
+	IF NEW.custodian IS DISTINCT FROM OLD.custodian THEN
+		changes := changes || jsonb_build_object('custodian', NEW.custodian);
+		-- both parties of every change of hands are in the robot's chain
+		detail := detail || jsonb_build_object('custody', jsonb_build_object('from', OLD.custodian, 'to', NEW.custodian));
+	END IF;
 	kind := CASE WHEN NEW.state IS DISTINCT FROM OLD.state THEN 'moved'
 	             WHEN internal <> '' THEN internal
+	             WHEN NEW.custodian IS DISTINCT FROM OLD.custodian THEN 'handed over'
 	             WHEN NEW.recalled AND NOT OLD.recalled THEN 'recalled'
 	             WHEN OLD.recalled AND NOT NEW.recalled THEN 'remedied'
 	             ELSE 'edited' END;
@@ -408,6 +466,28 @@ BEGIN
 	-- move) is in the history, not only in the row's hash
 	IF kind = 'edited' OR changes <> '{}' THEN
 		detail := detail || jsonb_build_object('changed', changes);
+	END IF;
+	-- An administrator acting for an actor (act_as()) is not held to
+	-- custody; when that actor's party did not hold the robot, the event
+	-- says so and names the administrator.  An actor's own change (its
+	-- login, or a role it set) never pays the look-up but when a session
+	-- acts through SET ROLE.
+	IF internal = '' AND NEW.changed_by IS DISTINCT FROM session_user
+	   AND NOT EXISTS (SELECT 1 FROM robot_registry.actors a
+	                    WHERE a.role_name = NEW.changed_by AND a.party IS NOT DISTINCT FROM OLD.custodian) THEN
+		detail := detail || jsonb_build_object('administrator', session_user::text);
+	END IF;
+	-- a private owner's robot has a row in transfer_codes, naming the party
+	-- that handed it over (which alone issues its transfer codes); any code
+	-- left is void once a party holds it again
+	IF NEW.custodian IS NULL AND OLD.custodian IS NOT NULL THEN
+		INSERT INTO robot_registry.transfer_codes AS t (robot_id, handed_by)
+		VALUES (NEW.id, OLD.custodian)
+		ON CONFLICT (robot_id) DO UPDATE
+		SET handed_by = excluded.handed_by, code_hash = NULL, issued_at = NULL, issued_by = NULL, failures = 0;
+	ELSIF NEW.custodian IS NOT NULL AND OLD.custodian IS NULL THEN
+		UPDATE robot_registry.transfer_codes t SET code_hash = NULL
+		 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.id AND t.code_hash IS NOT NULL;
 	END IF;
 	-- a simple assignment, so that the hash function's plan is kept for
 	-- the session rather than made again in every INSERT

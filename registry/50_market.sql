@@ -34,6 +34,14 @@ BEGIN
 			      SCHEMA = 'robot_registry', TABLE = 'market_events',
 			      DETAIL = 'The registry "robots" has no robot with this code; no code, no market access.';
 	END IF;
+	-- only the robot's holder records its market events (policy
+	-- market_record); say so, rather than the policy's bare refusal
+	IF NEW.robot_id IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM robot_registry.robots r
+		 WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id AND r.custodian = robot_registry.actor_party()) THEN
+		PERFORM robot_registry.refuse_custody(NEW.robot_id, robot_registry.actor_party(),
+			(SELECT r.custodian IS NULL FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id));
+	END IF;
 	NEW.recorded_by := current_user;
 	NEW.at := now();
 	RETURN NEW;

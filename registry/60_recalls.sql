@@ -27,6 +27,8 @@ BEGIN
 		ELSIF NEW.closed_at IS NOT NULL THEN
 			NEW.closed_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''),
 			                          NEW.closed_by, current_user);
+			NEW.closer_kind := coalesce(NEW.closer_kind,
+				(SELECT a.kind FROM robot_registry.actors a WHERE a.role_name = NEW.closed_by));
 		END IF;
 		RETURN NEW;
 	END IF;
@@ -37,6 +39,7 @@ BEGIN
 		NEW.opened_at := now();
 		NEW.closed_at := NULL;
 		NEW.closed_by := NULL;
+		NEW.closer_kind := NULL;
 		RETURN NEW;
 	END IF;
 	IF NEW.closed_at IS NULL THEN
@@ -50,6 +53,7 @@ BEGIN
 	END IF;
 	NEW.closed_at := now();
 	NEW.closed_by := current_user;
+	NEW.closer_kind := my_kind;
 	RETURN NEW;
 END
 $fn$;
@@ -137,8 +141,29 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.release_robots(@extschema@.robot_id[], name, jsonb, text) FROM PUBLIC;
 
+-- The robots rebuilt, directly or through other rebuilds, from robots of
+-- a model's serial range, that are still in service: a recall of the
+-- range holds them too, so that a rebuild is never on the market while a
+-- recall holds its source.
+CREATE FUNCTION robot_registry.rebuilds_of(low @extschema@.robot_id, high @extschema@.robot_id)
+	RETURNS SETOF @extschema@.robot_id
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+		WITH RECURSIVE rebuilt(id, state) AS (
+			SELECT r.id, r.state FROM robot_registry.robots r
+			 WHERE r.refurbished_from OPERATOR(@extschema@.>=) low AND r.refurbished_from OPERATOR(@extschema@.<=) high
+			   AND NOT (r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high)
+			UNION
+			SELECT r.id, r.state FROM robot_registry.robots r JOIN rebuilt b ON r.refurbished_from OPERATOR(@extschema@.=) b.id
+		)
+		SELECT b.id FROM rebuilt b WHERE b.state NOT IN ('recycled', 'retired')
+	$fn$;
+REVOKE ALL ON FUNCTION robot_registry.rebuilds_of(@extschema@.robot_id, @extschema@.robot_id) FROM PUBLIC;
+
 -- As the registry: opening a recall flags every robot it covers that is
--- still in service, and logs the recall in each robot's history.
+-- still in service, and every rebuild of one (rebuilds_of()), and logs the
+-- recall in each robot's history.
 CREATE FUNCTION robot_registry.recall_opened() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
@@ -159,11 +184,16 @@ BEGIN
 		SELECT r.id FROM robot_registry.robots r
 		 WHERE r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high));
 	PERFORM robot_registry.close_gate(NEW.model_key);
-	-- from here every registration of the model that committed is visible
-	covered := ARRAY(SELECT r.id FROM robot_registry.robots r
-	                  WHERE r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high
-	                    AND r.state NOT IN ('recycled', 'retired')
-	                  ORDER BY r.id);
+	-- from here every registration of the model that committed is visible,
+	-- and every rebuild from a robot of the range (a rebuild locks its
+	-- source FOR SHARE: check_rebuild_source())
+	covered := ARRAY(SELECT c.id FROM (
+	                   SELECT r.id FROM robot_registry.robots r
+	                    WHERE r.id OPERATOR(@extschema@.>=) low AND r.id OPERATOR(@extschema@.<=) high
+	                      AND r.state NOT IN ('recycled', 'retired')
+	                   UNION
+	                   SELECT b FROM robot_registry.rebuilds_of(low, high) b) c
+	                  ORDER BY c.id);
 	PERFORM robot_registry.act_as(NEW.opened_by, NULL);
 	INSERT INTO robot_registry.recall_robots (recall_id, robot_id)
 	SELECT NEW.recall_id, c FROM unnest(covered) c;

@@ -23,10 +23,14 @@ CREATE POLICY robots_read ON robot_registry.robots FOR SELECT USING (
 CREATE POLICY robots_register ON robot_registry.robots FOR INSERT WITH CHECK (
 	(SELECT robot_registry.actor_kind()) = 'manufacturer'
 	AND @extschema@.robot_id_manufacturer_key(id) = (SELECT robot_registry.actor_manufacturer()));
--- the same robots; which move or edit each kind may make is checked by
--- check_actor()
+-- the robots the caller's party holds, of those it sees: a mass UPDATE
+-- changes those and leaves every other robot untouched; which move or edit
+-- each kind may make, and to whom a robot may be handed, is checked by
+-- check_actor().  The robot may leave the party's hands (WITH CHECK).
 CREATE POLICY robots_move ON robot_registry.robots FOR UPDATE USING (
-	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
+	(SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id))
+	AND custodian = (SELECT robot_registry.actor_party()))
+	WITH CHECK ((SELECT robot_registry.actor_scope()) IN ('all', @extschema@.robot_id_manufacturer_key(id)));
 
 ALTER TABLE robot_registry.events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY events_read ON robot_registry.events FOR SELECT USING (
@@ -44,7 +48,8 @@ CREATE POLICY market_record ON robot_registry.market_events FOR INSERT WITH CHEC
 	                WHEN 'seller' THEN ARRAY['sale'] WHEN 'manufacturer' THEN ARRAY['sale']
 	                WHEN 'operator' THEN ARRAY['deployment'] WHEN 'service_provider' THEN ARRAY['deployment']
 	                END)
-	AND EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id));
+	AND EXISTS (SELECT 1 FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) robot_id
+	             AND r.custodian = (SELECT robot_registry.actor_party())));
 
 ALTER TABLE robot_registry.recalls ENABLE ROW LEVEL SECURITY;
 CREATE POLICY recalls_read ON robot_registry.recalls FOR SELECT USING (
@@ -69,6 +74,7 @@ CREATE POLICY recall_robots_read ON robot_registry.recall_robots FOR SELECT USIN
 CREATE POLICY recall_robots_remedy ON robot_registry.recall_robots FOR UPDATE
 	USING (EXISTS (SELECT 1 FROM robot_registry.robots r
 	                WHERE r.id OPERATOR(@extschema@.=) robot_id
+	                  AND r.custodian = (SELECT robot_registry.actor_party())
 	                  AND ((r.state = 'maintenance' AND (SELECT robot_registry.actor_kind()) = 'service_provider')
 	                       OR (r.state = 'manufactured' AND (SELECT robot_registry.actor_kind()) = 'manufacturer'))))
 	WITH CHECK (remedied_by = current_user);
@@ -80,6 +86,29 @@ CREATE POLICY ledger_read ON robot_registry.ledger FOR SELECT USING (
 	subject IN ('manufacturers', 'models', 'actor_moves')
 	OR (subject = 'recalls' AND (SELECT robot_registry.actor_kind()) IS NOT NULL)
 	OR (SELECT robot_registry.actor_kind()) = 'regulator');
+
+-- Transfer codes: the party that handed a robot to its private owner
+-- sees its row and issues its codes while the owner holds it; the
+-- regulator sees every row.  Nobody but the owner reads a code's hash
+-- (column grants).  Claims: the regulator sees all, a claimant its own;
+-- a claim is made in the claimant's own name, by a kind that may receive
+-- (check_claimant() says why not).
+ALTER TABLE robot_registry.transfer_codes ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON robot_registry.transfer_codes, robot_registry.custody_claims FROM PUBLIC;
+CREATE POLICY transfer_codes_read ON robot_registry.transfer_codes FOR SELECT USING (
+	(SELECT robot_registry.actor_kind()) = 'regulator' OR handed_by = (SELECT robot_registry.actor_party()));
+CREATE POLICY transfer_codes_issue ON robot_registry.transfer_codes FOR UPDATE
+	USING (handed_by = (SELECT robot_registry.actor_party())
+	       AND EXISTS (SELECT 1 FROM robot_registry.robots r
+	                    WHERE r.id OPERATOR(@extschema@.=) robot_id AND r.custodian IS NULL))
+	WITH CHECK (issued_by = current_user);
+ALTER TABLE robot_registry.custody_claims ENABLE ROW LEVEL SECURITY;
+CREATE POLICY custody_claims_read ON robot_registry.custody_claims FOR SELECT USING (
+	(SELECT robot_registry.actor_kind()) = 'regulator' OR claimant = current_user);
+CREATE POLICY custody_claims_claim ON robot_registry.custody_claims FOR INSERT WITH CHECK (
+	claimant = current_user
+	AND (SELECT robot_registry.actor_kind()) IN ('service_provider', 'seller', 'recycler'));
+GRANT SELECT ON robot_registry.transfer_failures TO PUBLIC;
 
 -- checkpoints: the owner's alone; model gates too, but for a manufacturer
 -- taking its own models' gates in issue_codes() (policy in 84_issuance.sql)
@@ -100,7 +129,7 @@ BEGIN
 		           robot_registry.recalls, robot_registry.recall_robots, robot_registry.ledger, robot_registry.scans,
 		           robot_registry.defect_reports, robot_registry.defect_crossings',
 		'INSERT (id, state, refurbished_from, owner_name, location) ON robot_registry.robots',
-		'UPDATE (state, owner_name, location) ON robot_registry.robots',
+		'UPDATE (state, owner_name, location, custodian) ON robot_registry.robots',
 		'INSERT (robot_id, kind, party, detail) ON robot_registry.market_events',
 		'INSERT (model_key, serial_from, serial_to, reason, defect_category) ON robot_registry.recalls',
 		'UPDATE (closed_at) ON robot_registry.recalls',
@@ -109,10 +138,29 @@ BEGIN
 		'INSERT (robot_id, category, description, severity) ON robot_registry.defect_reports',
 		'SELECT, INSERT (category, min_robots, window_days), UPDATE (min_robots, window_days) ON robot_registry.defect_thresholds',
 		-- issue_codes() takes its model's gate as the caller (84_issuance.sql)
-		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates'];
+		'SELECT (model_key, registrations), INSERT (model_key), UPDATE (registrations) ON robot_registry.model_gates',
+		-- custody (42_custody.sql): transfer codes are issued by the party
+		-- that handed a robot over, claimed by the receiving party; hand-overs
+		-- check the receiving party
+		'SELECT (robot_id, handed_by, issued_at, issued_by, failures, last_failure_at, last_failure_by), UPDATE (code_hash) ON robot_registry.transfer_codes',
+		'SELECT, INSERT (robot_id, code_hash) ON robot_registry.custody_claims',
+		'SELECT ON robot_registry.defect_waivers',
+		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text)'];
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.actor_grants() FROM PUBLIC;
+
+-- One of actor_grants() as the clause GRANT and REVOKE take: a table's
+-- privileges name it as a table (ON TABLE), a function's as written.
+CREATE FUNCTION robot_registry.grant_clause(g text) RETURNS text
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN CASE WHEN g LIKE 'EXECUTE ON FUNCTION %' THEN g ELSE replace(g, ' ON ', ' ON TABLE ') END;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.grant_clause(text) FROM PUBLIC;
 
 -- As the registry: a role gets the actors' privileges when it is mapped,
 -- and loses them when its mapping goes.  The role name is quoted.
@@ -130,12 +178,12 @@ BEGIN
 	IF TG_OP IN ('UPDATE', 'DELETE') AND to_regrole(quote_ident(OLD.role_name)) IS NOT NULL
 	   AND (TG_OP = 'DELETE' OR OLD.role_name <> NEW.role_name) THEN
 		FOREACH g IN ARRAY grants LOOP
-			EXECUTE format('REVOKE %s FROM %I', replace(g, ' ON ', ' ON TABLE '), OLD.role_name);
+			EXECUTE format('REVOKE %s FROM %I', robot_registry.grant_clause(g), OLD.role_name);
 		END LOOP;
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') THEN
 		FOREACH g IN ARRAY grants LOOP
-			EXECUTE format('GRANT %s TO %I', replace(g, ' ON ', ' ON TABLE '), NEW.role_name);
+			EXECUTE format('GRANT %s TO %I', robot_registry.grant_clause(g), NEW.role_name);
 		END LOOP;
 	END IF;
 	RETURN NULL;
@@ -152,4 +200,5 @@ REVOKE ALL ON FUNCTION robot_registry.chain_event(), robot_registry.chain_ledger
 	robot_registry.check_registered_by(), robot_registry.check_market_actor(),
 	robot_registry.check_recall_actor(), robot_registry.check_remedy_actor(),
 	robot_registry.check_defect_actor(), robot_registry.check_threshold_actor(),
-	robot_registry.normalize_recall_category() FROM PUBLIC;
+	robot_registry.normalize_recall_category(), robot_registry.check_party(),
+	robot_registry.check_transfer_issuer(), robot_registry.check_claimant() FROM PUBLIC;

@@ -54,12 +54,15 @@ BEGIN
 	IF robot.id IS NULL THEN
 		-- only on refusal: why
 		SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) transition.id;
-		IF FOUND THEN
+		IF FOUND AND robot.state = transition.to_state THEN
 			RAISE EXCEPTION 'robot % is already %', transition.id, transition.to_state
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_lifecycle_transition',
 				      SCHEMA = 'robot_registry', TABLE = 'robots',
 				      DETAIL = 'transition() moves a robot to another state.',
 				      HINT = 'Another move may have reached this state first; relocate() changes the location.';
+		ELSIF FOUND THEN
+			-- seen, but not held: row-level security left it out
+			PERFORM robot_registry.refuse_custody(transition.id, robot_registry.actor_party(), robot.custodian IS NULL);
 		END IF;
 		IF robot_registry.actor_scope() IS NULL AND NOT robot_registry.is_administrator() THEN
 			RAISE EXCEPTION 'role % is not a registry actor', current_user
@@ -82,15 +85,19 @@ CREATE FUNCTION robot_registry.relocate(id @extschema@.robot_id, location text, 
 	AS $fn$
 DECLARE
 	robot robot_registry.robots;
+	n bigint;
 BEGIN
 	PERFORM robot_registry.set_detail(relocate.detail);
 	UPDATE robot_registry.robots r SET location = relocate.location
 	 WHERE r.id OPERATOR(@extschema@.=) relocate.id;
+	GET DIAGNOSTICS n = ROW_COUNT;
 	PERFORM robot_registry.set_detail(NULL);
 	SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) relocate.id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'robot % is not registered, or not visible to you', relocate.id
 			USING ERRCODE = 'no_data_found';
+	ELSIF n = 0 AND robot.location IS DISTINCT FROM relocate.location AND NOT robot_registry.is_administrator() THEN
+		PERFORM robot_registry.refuse_custody(relocate.id, robot_registry.actor_party(), robot.custodian IS NULL);
 	END IF;
 	RETURN robot;
 END
@@ -128,6 +135,9 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'robot % is not registered, or not visible to you', remedy.id
 			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF robot.custodian IS DISTINCT FROM robot_registry.actor_party() AND NOT robot_registry.is_administrator() THEN
+		PERFORM robot_registry.refuse_custody(remedy.id, robot_registry.actor_party(), robot.custodian IS NULL);
 	END IF;
 	IF robot.state NOT IN ('maintenance', 'manufactured') THEN
 		RAISE EXCEPTION 'robot % can be remedied only in maintenance or at the factory', remedy.id
@@ -186,6 +196,7 @@ CREATE FUNCTION robot_registry.passport(id @extschema@.robot_id) RETURNS jsonb
 			'serial', @extschema@.robot_id_serial(r.id),
 			'state', r.state,
 			'owner', r.owner_name,
+			'custodian', r.custodian,
 			'location', r.location,
 			'refurbished_from', r.refurbished_from::text,
 			'recall', jsonb_build_object(

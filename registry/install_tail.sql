@@ -34,7 +34,9 @@ REVOKE ALL ON FUNCTION robot_registry_install() FROM PUBLIC;
 --   4. run the steps registry/upgrade/A--B.sql from the registry's version
 --      to this one: ALTER TABLE and backfills, with no trigger firing;
 --   5. run this version's code files, as an install does;
---   6. grant each mapped role the actors' privileges of this version, and
+--   6. record in each robot's chain what a step derived for it (custody,
+--      from registries before 1.5: derive_custody());
+--      grant each mapped role the actors' privileges of this version, and
 --      record in the ledger every row verify() expects there that has no
 --      entry yet, or whose last entry lacks only columns a step added
 --      (operation 'upgrade');
@@ -160,6 +162,11 @@ BEGIN
 	FOREACH file IN ARRAY code LOOP
 		PERFORM @extschema@.robot_registry_run_file(file);
 	END LOOP;
+	-- a registry from before custody: the custodians the step derived, as an
+	-- event in every robot's chain
+	IF string_to_array(found_version, '.')::int[] < ARRAY[1, 5] THEN
+		PERFORM robot_registry.derive_custody();
+	END IF;
 
 	-- what the new code does when a role is mapped or a row is written
 	FOR o IN SELECT a.role_name FROM robot_registry.actors a ORDER BY a.role_name LOOP
@@ -168,7 +175,7 @@ BEGIN
 			CONTINUE;
 		END IF;
 		FOREACH g IN ARRAY robot_registry.actor_grants() LOOP
-			EXECUTE format('GRANT %s TO %I', replace(g, ' ON ', ' ON TABLE '), o.role_name);
+			EXECUTE format('GRANT %s TO %I', robot_registry.grant_clause(g), o.role_name);
 		END LOOP;
 	END LOOP;
 	INSERT INTO robot_registry.ledger (subject, subject_key, op, row_data, actor)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the 1.3 -> 1.4 update script to stdout: the registry's SQL files
+# Writes the newest update script (the version is on the head's first line) to stdout: the registry's SQL files
 # wrapped into robot_registry_run_file(), one EXECUTE per file, and the
 # functions that run them (registry/install_tail.sql).  Called by the
 # Makefile:

@@ -9,6 +9,11 @@
 -- recalls of earlier calls alone; recalled robots are not sold or
 -- deployed.  Recalls are opened only on models of this call's catalogue.
 -- Administrators only: it writes as the registry, not as an actor.
+-- Custody: a robot is held by its maker (the party of the maker's name)
+-- until sold; a quarter of sales go to private owners (custodian NULL),
+-- the rest to the party 'Demo Fleet Operations'; scrapped robots to 'Demo
+-- Recycling', rebuilds to 'Demo Refurbishers'.  Map a login to one of
+-- these parties to act on its robots.
 CREATE OR REPLACE PROCEDURE robot_registry.generate_demo(robots integer DEFAULT 28000,
 	manufacturers integer DEFAULT 100, models_per_manufacturer integer DEFAULT 2,
 	seed double precision DEFAULT 0.42, batch_size integer DEFAULT 10000)
@@ -83,8 +88,8 @@ BEGIN
 		-- registry just as small (joins that would then scan robots whole)
 		ANALYZE demo_batch;
 
-		INSERT INTO robot_registry.robots (id, owner_name, location, registered_at, updated_at)
-		SELECT b.id, mf.name, 'factory', b.born, b.born
+		INSERT INTO robot_registry.robots (id, owner_name, location, registered_at, updated_at, custodian)
+		SELECT b.id, mf.name, 'factory', b.born, b.born, mf.name
 		  FROM demo_batch b
 		  JOIN robot_registry.manufacturers mf
 		    ON mf.manufacturer_key = @extschema@.robot_id_manufacturer_key(b.id);
@@ -93,6 +98,7 @@ BEGIN
 		PERFORM robot_registry.set_detail('{"channel": "dealer"}');
 		UPDATE robot_registry.robots r
 		   SET state = 'sold', owner_name = 'customer ' || (hashtext(r.id::text) & 65535),
+		       custodian = CASE WHEN hashtext(r.id::text || 'private') & 3 = 0 THEN NULL ELSE 'Demo Fleet Operations' END,
 		       updated_at = r.updated_at + (now() - r.updated_at) * (0.02 + 0.08 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id AND NOT r.recalled AND random() < 0.85;
 		-- deployed
@@ -120,7 +126,7 @@ BEGIN
 		-- scrapped: recycled, some retired after
 		PERFORM robot_registry.set_detail('{"reason": "end of life"}');
 		UPDATE robot_registry.robots r
-		   SET state = 'recycled', location = 'recycling centre',
+		   SET state = 'recycled', location = 'recycling centre', custodian = 'Demo Recycling',
 		       updated_at = r.updated_at + (now() - r.updated_at) * (0.1 + 0.5 * random())
 		  FROM demo_batch b WHERE r.id OPERATOR(@extschema@.=) b.id
 		   AND r.state IN ('sold', 'deployed', 'maintenance') AND random() < 0.04;
@@ -140,10 +146,10 @@ BEGIN
 	END LOOP;
 
 	-- rebuilds of robots in maintenance, never of scrapped ones
-	INSERT INTO robot_registry.robots (id, refurbished_from, owner_name, location)
+	INSERT INTO robot_registry.robots (id, refurbished_from, owner_name, location, custodian)
 	SELECT @extschema@.make_robot_id('86', @extschema@.robot_id_manufacturer(r.id), @extschema@.robot_id_model(r.id),
 	                               '9' || right(@extschema@.robot_id_serial(r.id), 16)),
-	       r.id, 'refurbisher', 'factory'
+	       r.id, 'refurbisher', 'factory', 'Demo Refurbishers'
 	  FROM robot_registry.robots r
 	 WHERE r.state = 'maintenance' AND left(@extschema@.robot_id_serial(r.id), 1) <> '9'
 	   AND hashtext(r.id::text) % 50 = 0
