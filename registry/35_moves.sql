@@ -14,6 +14,9 @@ INSERT INTO robot_registry.actor_moves VALUES
 	('operator', 'sold', 'maintenance'),
 	('service_provider', 'deployed', 'maintenance'),
 	('service_provider', 'maintenance', 'deployed'),
+	-- a private owner's robot, taken for service with its transfer code
+	-- before it was ever deployed (1.5)
+	('service_provider', 'sold', 'maintenance'),
 	('recycler', 'manufactured', 'recycled'),
 	('recycler', 'sold', 'recycled'),
 	('recycler', 'deployed', 'recycled'),

@@ -286,7 +286,9 @@ $fn$;
 
 -- As the registry: judge a claim.  The robot's row and its code are
 -- locked, so two claims with one code are judged one after the other and
--- the second finds it used.  A right code hands the robot to the
+-- the second finds it used.  A private owner's robot is sold, deployed or
+-- in maintenance, and any claimant (a service provider, a seller, a
+-- recycler: check_claimant()) may take it.  A right code hands the robot to the
 -- claimant's party, as an event 'received' in its log, and is used up; a
 -- wrong or used code, a robot that is not a private owner's, and a code
 -- that is not registered are all just 'refused', and a wrong code counts
@@ -307,15 +309,6 @@ BEGIN
 	SELECT * INTO code FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id FOR UPDATE;
 	IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.code_hash IS NOT NULL
 	   AND code.code_hash = NEW.code_hash THEN
-		-- the code proves the claimant holds the robot: why it may not take
-		-- it may be said
-		IF NOT EXISTS (SELECT 1 FROM robot_registry.actors a JOIN robot_registry.actor_moves m ON m.kind = a.kind
-		                WHERE a.role_name = NEW.claimant AND m.from_state = robot.state) THEN
-			RAISE EXCEPTION 'robot % is %: % may not receive it', robot.id, robot.state,
-				robot_registry.actor_name((SELECT a.kind FROM robot_registry.actors a WHERE a.role_name = NEW.claimant))
-				USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_custody_receiver',
-				      SCHEMA = 'robot_registry', TABLE = 'robots';
-		END IF;
 		PERFORM robot_registry.act_as(NEW.claimant, coalesce(nullif(saved_detail, ''), '{}')::jsonb),
 		        robot_registry.set_internal('received');
 		UPDATE robot_registry.robots r SET custodian = NEW.claimant_party, changed_by = NEW.claimant

@@ -7,6 +7,11 @@
 -- of its own name until an administrator names another
 SELECT @extschema@.robot_registry_run_file('16_custody_tables.sql');
 
+-- a service provider takes a private owner's robot for service with its
+-- transfer code, deployed or not (the ledger records the row as the
+-- upgrade found it)
+INSERT INTO robot_registry.actor_moves VALUES ('service_provider', 'sold', 'maintenance');
+
 -- recalls closed before 1.5: the kind of actor who closed each, as far as
 -- the actor map still tells
 UPDATE robot_registry.recalls c SET closer_kind = a.kind
