@@ -19,6 +19,7 @@ REGRESS = robot_id_io robot_id_ops robot_id_index robot_id_estimates lifecycle m
 REGRESS += registry_scan
 REGRESS += registry_issue
 REGRESS += registry_defects
+REGRESS += registry_custody
 # tests of what a newer server adds: soft input errors (16), COPY's
 # ON_ERROR (17)
 REGRESS_V16 = robot_id_soft_errors
@@ -29,6 +30,7 @@ ISOLATION += registry_register_recall_race registry_register_close_race registry
 	registry_move_recall_race registry_move_close_race registry_remedy_close_race
 ISOLATION += registry_issue_race registry_catalogue_race
 ISOLATION += registry_defect_race
+ISOLATION += custody_handover_sale_race custody_receive_race custody_rebuild_recall_race
 ISOLATION_OPTS = --load-extension=robotid
 
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -157,6 +157,7 @@ BEGIN
 		       WHEN 'defect_reports' THEN r ->> 'report_id'
 		       WHEN 'defect_thresholds' THEN r ->> 'category'
 		       WHEN 'defect_crossings' THEN r ->> 'crossing_id'
+		       WHEN 'defect_waivers' THEN r ->> 'crossing_id'
 		       END;
 END
 $fn$;
@@ -178,7 +179,7 @@ BEGIN
 	-- nothing of the row is touched before its table is known to be ours
 	IF TG_TABLE_SCHEMA <> 'robot_registry' OR TG_TABLE_NAME NOT IN
 	   ('manufacturers', 'models', 'actors', 'actor_moves', 'recalls', 'recall_robots',
-	    'defect_reports', 'defect_thresholds', 'defect_crossings') THEN
+	    'defect_reports', 'defect_thresholds', 'defect_crossings', 'defect_waivers') THEN
 		IF TG_RELID IS DISTINCT FROM 'robot_registry.ledger'::regclass OR TG_NAME IS DISTINCT FROM 'none' THEN
 			PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.ledger', 'none');
 		END IF;
@@ -195,10 +196,11 @@ BEGIN
 	               WHEN TG_TABLE_NAME = 'recall_robots' AND TG_OP = 'UPDATE'
 	                    AND to_jsonb(OLD) ->> 'remedied_at' IS NULL AND r ->> 'remedied_at' IS NOT NULL
 	               THEN r ->> 'remedied_by'
-	               -- reports, thresholds set and crossings are stamped too
+	               -- reports, thresholds set, crossings and waivers are stamped too
 	               WHEN TG_TABLE_NAME = 'defect_reports' THEN r ->> 'reported_by'
 	               WHEN TG_TABLE_NAME = 'defect_thresholds' AND TG_OP <> 'DELETE' THEN r ->> 'set_by'
-	               WHEN TG_TABLE_NAME = 'defect_crossings' THEN r ->> 'crossed_by' END;
+	               WHEN TG_TABLE_NAME = 'defect_crossings' THEN r ->> 'crossed_by'
+	               WHEN TG_TABLE_NAME = 'defect_waivers' THEN r ->> 'waived_by' END;
 	author := coalesce(author, nullif(current_setting('robot_registry.actor', true), ''), session_user);
 	INSERT INTO robot_registry.ledger (subject, subject_key, op, row_data, actor)
 	VALUES (TG_TABLE_NAME, robot_registry.ledger_key(TG_TABLE_NAME, r), lower(TG_OP), r, author);

@@ -108,6 +108,20 @@ BEGIN
 			      DETAIL = 'A rebuild from a robot under an open recall would carry the defect to the market under a new code.',
 			      HINT = 'Remedy the source for its recalls first.';
 	END IF;
+	-- A recall takes its model's gate before it looks for rebuilds of its
+	-- range (recall_opened()), but locks only the rows of its range first:
+	-- the source's lock alone does not stop a recall at REPEATABLE READ
+	-- from missing this rebuild, nor one covering a robot the source was
+	-- itself rebuilt from.  Taking the gates of the models of the source
+	-- and of every robot it descends from makes such a recall wait for
+	-- this registration and see it (READ COMMITTED), or fail with 40001.
+	WITH RECURSIVE line(id, source) AS (
+		SELECT r.id, r.refurbished_from FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) source
+		UNION
+		SELECT r.id, r.refurbished_from FROM robot_registry.robots r JOIN line l ON r.id OPERATOR(@extschema@.=) l.source)
+	INSERT INTO robot_registry.model_gates AS g (model_key)
+	SELECT DISTINCT @extschema@.robot_id_model_key(l.id) FROM line l ORDER BY 1
+	ON CONFLICT ON CONSTRAINT model_gates_pkey DO UPDATE SET registrations = g.registrations;
 END
 $fn$;
 

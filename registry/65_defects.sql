@@ -12,13 +12,56 @@
 -- reporters who type 'Knee  Actuator' and 'knee actuator' file the same
 -- defect; anything else is refused, never guessed at.
 --
--- An episode: a crossing is "settled" by the first closing, after it, of a
--- recall of that model that names the category.  Until then the category
--- is common for the model and no second crossing is recorded; after it,
--- only reports filed after the closing count towards the next crossing.
--- Reports, thresholds and crossings are in the ledger; reports and
--- crossings are append-only.  The tables are in 15_defect_tables.sql, the
--- default threshold in 66_defect_defaults.sql (data files: install only).
+-- Standing.  A report counts only if its reporter has a stake in the
+-- robot: its party holds the robot, or held it (the registering login's
+-- party, either side of any change of hands in the robot's chain, the
+-- custodian an upgrade derived), or the reporter is the robot's
+-- manufacturer.  Each report is stamped when it is filed (for an
+-- administrator, for the actor it names with act_as()) with the reporter's
+-- party, the robot's holder then ('private:' and the code while a private
+-- owner holds it) and its standing.  Without a stake, one operator's login
+-- could force a critical recall on any manufacturer with a few reports on
+-- robots it never saw.  A report without standing is kept like any other
+-- (reports are append-only) and shown to the regulator
+-- (reports_without_standing), but counts towards nothing.  Reports filed
+-- before the upgrade to 1.5 keep standing: who held what was not recorded
+-- then, and they counted when they were filed; their holder is unknown
+-- (NULL), and each such robot counts as its own holder below.
+--
+-- A crossing also needs more than one party's word: the robots counted
+-- were held by at least two distinct holders when reported, or at least
+-- one counted report is the manufacturer's own (a maker that reports its
+-- own defect has nothing to gain by it).  One party, even one that holds
+-- every robot it reports, forces no recall alone; its reports still count
+-- towards a crossing another party's reports complete.
+--
+-- An episode: a crossing is an obligation until it is settled, and while
+-- it is, the category is common for the model and no second crossing is
+-- recorded; after it, only reports filed after the settlement count
+-- towards the next crossing.  Paperwork settles nothing: a crossing is
+-- settled only
+--   (a) by remedies: one recall of the model that names the category has
+--       remedied every robot whose reports made it common, each after its
+--       last counted report; settled at the last of those remedies, and
+--       never before the crossing;
+--   (b) by the regulator: the regulator closes a recall that names the
+--       category and takes in every such robot (closer_kind, stamped by
+--       check_recall_actor()); settled at the closing, if it came at or
+--       after the crossing;
+--   (c) by a waiver: the regulator waives the obligation with a reason
+--       (waive_obligation(), defect_waivers, in the ledger); settled at
+--       the waiver.
+-- A recall the manufacturer opens and closes with the robots unremedied
+-- leaves the obligation owed (recall_obligations).  On an upgrade from a
+-- registry before 1.5, where the first closing of such a recall by anyone
+-- settled a crossing, a crossing that none of (a) to (c) settles is owed
+-- again, unless a later crossing of the same model and category was
+-- recorded (the old rule settled it then); the regulator may waive it.
+--
+-- Reports, thresholds, crossings and waivers are in the ledger; reports,
+-- crossings and waivers are append-only.  The tables are in
+-- 15_defect_tables.sql and 16_custody_tables.sql, the default threshold
+-- in 66_defect_defaults.sql (data files: install only).
 
 -- The category as the registry keys it, or 22023 naming what was given.
 CREATE FUNCTION robot_registry.defect_category(category text) RETURNS text
@@ -81,15 +124,36 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.defect_threshold(text)
 	IS 'the threshold in force for a defect category: its own row in defect_thresholds, else the default ''*''';
 
+-- The robots whose reports made a category common for a model at
+-- crossed_at, each with the time of its last report counted: the reports
+-- with standing after the crossing's counted_from, up to the crossing and
+-- up to the last report it counted (a report filed later by a transaction
+-- that began before the crossing is dated before it, but did not count).
+-- Reads as the caller (the views) or as the registry (its triggers).
+CREATE FUNCTION robot_registry.crossing_robots(model_key text, category text, crossed_at timestamptz)
+	RETURNS TABLE (robot_id @extschema@.robot_id, last_reported_at timestamptz)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN QUERY
+	SELECT d.robot_id, max(d.reported_at)
+	  FROM robot_registry.defect_crossings x
+	  JOIN robot_registry.defect_reports d
+	    ON d.model_key = x.model_key AND d.category = x.category
+	   AND d.reported_at > x.counted_from AND d.reported_at <= x.crossed_at
+	   AND d.report_id <= x.report_id AND d.standing
+	 WHERE x.model_key = crossing_robots.model_key AND x.category = crossing_robots.category
+	   AND x.crossed_at = crossing_robots.crossed_at
+	 GROUP BY d.robot_id;
+END
+$fn$;
+
 -- Whether a recall's serials leave out a robot whose report counted
--- towards the crossing of this model and category at crossed_at (the
--- reports after the crossing's counted_from, up to the crossing and up to
--- the last report it counted: a report filed later by a transaction that
--- began before the crossing is dated before it, but did not count).  A
+-- towards the crossing of this model and category at crossed_at.  A
 -- recall answers a common defect only if it names the category and takes
 -- in every such robot: a recall of serials the model never made, or of
--- other units than those that failed, answers nothing.  Reads as the
--- caller (the views) or as the registry (its triggers).
+-- other units than those that failed, answers nothing.
 CREATE FUNCTION robot_registry.crossing_robots_outside(model_key text, category text, crossed_at timestamptz,
 	serial_from text, serial_to text)
 	RETURNS boolean
@@ -99,31 +163,59 @@ CREATE FUNCTION robot_registry.crossing_robots_outside(model_key text, category 
 BEGIN
 	RETURN EXISTS (
 		SELECT 1
-		  FROM robot_registry.defect_crossings x
-		  JOIN robot_registry.defect_reports d
-		    ON d.model_key = x.model_key AND d.category = x.category
-		   AND d.reported_at > x.counted_from AND d.reported_at <= x.crossed_at
-		   AND d.report_id <= x.report_id
-		 WHERE x.model_key = crossing_robots_outside.model_key AND x.category = crossing_robots_outside.category
-		   AND x.crossed_at = crossing_robots_outside.crossed_at
-		   AND @extschema@.robot_id_serial(d.robot_id) NOT BETWEEN crossing_robots_outside.serial_from
+		  FROM robot_registry.crossing_robots(crossing_robots_outside.model_key, crossing_robots_outside.category,
+		                                      crossing_robots_outside.crossed_at) c
+		 WHERE @extschema@.robot_id_serial(c.robot_id) NOT BETWEEN crossing_robots_outside.serial_from
 		                                                         AND crossing_robots_outside.serial_to);
 END
 $fn$;
 
--- When a crossing was settled: the first closing, at or after it, of a
--- recall that answers it (above); NULL while it is common.
+-- When a crossing was settled (see the top of this file): the earliest of
+-- the last remedy of a recall that remedied every robot of the crossing,
+-- the regulator's closing of a recall that answers it, and its waiver;
+-- NULL while it is owed.  A crossing recorded before 1.5 that a later
+-- crossing of its pair followed was settled by the older rule before that
+-- one: no registry since records a crossing while the last is unsettled.
+-- Reads as the caller (the views: what it may see) or as the registry.
 CREATE FUNCTION robot_registry.defect_settled_at(model_key text, category text, crossed_at timestamptz)
 	RETURNS timestamptz
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
+DECLARE
+	crossing robot_registry.defect_crossings;
 BEGIN
-	RETURN (SELECT min(c.closed_at) FROM robot_registry.recalls c
-	         WHERE c.model_key = defect_settled_at.model_key AND c.defect_category = defect_settled_at.category
-	           AND c.closed_at >= defect_settled_at.crossed_at
-	           AND NOT robot_registry.crossing_robots_outside(c.model_key, c.defect_category,
-	                                                          defect_settled_at.crossed_at, c.serial_from, c.serial_to));
+	SELECT * INTO crossing FROM robot_registry.defect_crossings x
+	 WHERE x.model_key = defect_settled_at.model_key AND x.category = defect_settled_at.category
+	   AND x.crossed_at = defect_settled_at.crossed_at;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	RETURN least(
+		-- (a) every robot of the crossing remedied under one recall naming
+		-- the category, after its last counted report
+		(SELECT min(greatest(crossing.crossed_at, r.last_remedy))
+		   FROM robot_registry.recalls c
+		  CROSS JOIN LATERAL (
+			SELECT max(rr.remedied_at) AS last_remedy,
+			       bool_and(coalesce(rr.remedied_at >= b.last_reported_at, false)) AS all_remedied
+			  FROM robot_registry.crossing_robots(crossing.model_key, crossing.category, crossing.crossed_at) b
+			  LEFT JOIN robot_registry.recall_robots rr
+			    ON rr.recall_id = c.recall_id AND rr.robot_id OPERATOR(@extschema@.=) b.robot_id) r
+		  WHERE c.model_key = crossing.model_key AND c.defect_category = crossing.category AND r.all_remedied),
+		-- (b) a recall that answers it, closed by the regulator
+		(SELECT min(c.closed_at) FROM robot_registry.recalls c
+		  WHERE c.model_key = crossing.model_key AND c.defect_category = crossing.category
+		    AND c.closer_kind = 'regulator' AND c.closed_at >= crossing.crossed_at
+		    AND NOT robot_registry.crossing_robots_outside(c.model_key, c.defect_category, crossing.crossed_at,
+		                                                   c.serial_from, c.serial_to)),
+		-- (c) waived by the regulator
+		(SELECT greatest(crossing.crossed_at, w.waived_at) FROM robot_registry.defect_waivers w
+		  WHERE w.crossing_id = crossing.crossing_id),
+		-- before 1.5: followed by another crossing
+		(SELECT min(n.crossed_at) FROM robot_registry.defect_crossings n
+		  WHERE n.model_key = crossing.model_key AND n.category = crossing.category
+		    AND n.crossed_at > crossing.crossed_at));
 END
 $fn$;
 
@@ -168,15 +260,25 @@ BEGIN
 	 CROSS JOIN LATERAL (SELECT max(x.crossed_at) AS last_crossed FROM robot_registry.defect_crossings x
 	                      WHERE x.model_key = p.model_key AND x.category = p.category) l
 	 CROSS JOIN LATERAL (SELECT robot_registry.defect_settled_at(p.model_key, p.category, l.last_crossed) AS settled_at) e
+	 -- the reports with standing in the window and after the settlement:
+	 -- their robots, their holders (a report from before 1.5, whose holder
+	 -- is unknown, its robot's own), and whether the manufacturer filed one
 	 CROSS JOIN LATERAL (
-		SELECT count(DISTINCT d.robot_id) AS robots, max(d.report_id) AS last_report
+		SELECT count(DISTINCT d.robot_id) AS robots, max(d.report_id) AS last_report,
+		       count(DISTINCT coalesce(d.holder, 'robot ' || d.robot_id::text)) AS holders,
+		       coalesce(bool_or(d.reporter_kind = 'manufacturer'
+		                        AND EXISTS (SELECT 1 FROM robot_registry.actors a
+		                                     WHERE a.role_name = d.reported_by AND a.kind = 'manufacturer'
+		                                       AND a.manufacturer_key = left(d.model_key, 6))), false) AS makers_own
 		  FROM robot_registry.defect_reports d
 		 WHERE d.model_key = p.model_key AND d.category = p.category
 		   AND d.reported_at > evaluated_at - make_interval(days => t.window_days)
 		   AND d.reported_at <= evaluated_at
-		   AND d.reported_at > coalesce(e.settled_at, '-infinity')) n
+		   AND d.reported_at > coalesce(e.settled_at, '-infinity')
+		   AND d.standing) n
 	 WHERE (l.last_crossed IS NULL OR e.settled_at IS NOT NULL)
 	   AND n.robots >= t.min_robots
+	   AND (n.holders >= 2 OR n.makers_own)
 	 ORDER BY p.model_key, p.category;
 END
 $fn$;
@@ -186,7 +288,9 @@ REVOKE ALL ON FUNCTION robot_registry.record_defect_crossings(text[], text[], na
 -- category, severity and description in their normal form.  Operators and
 -- service providers report robots they may see, manufacturers their own
 -- (the policy defect_report checks the robot); administrators name the
--- actor with act_as() and may date an import of history.
+-- actor with act_as() and may date an import of history.  Whether the
+-- report counts is stamped next (defect_report_standing()): any robot the
+-- caller sees may be reported, and a report without standing is kept.
 CREATE FUNCTION robot_registry.check_defect_actor() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -230,6 +334,47 @@ END
 $fn$;
 CREATE TRIGGER defect_reports_actor BEFORE INSERT ON robot_registry.defect_reports
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_defect_actor();
+
+-- As the registry, after check_defect_actor() (triggers fire in name
+-- order) has stamped the author: the reporter's party, the robot's holder
+-- and the report's standing (see the top of this file), whatever the
+-- insert said.  With the owner's rights because a party that held a robot
+-- is known from mappings the reporter may not read (the registering
+-- login's party); the reporter learns nothing it could not see: it sees
+-- the robot, its custodian and its chain.
+CREATE FUNCTION robot_registry.defect_report_standing() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	reporter robot_registry.actors;
+	custodian text;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.defect_reports'::regclass OR TG_NAME IS DISTINCT FROM 'defect_reports_standing' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.defect_reports', 'defect_reports_standing');
+	END IF;
+	SELECT * INTO reporter FROM robot_registry.actors a WHERE a.role_name = NEW.reported_by;
+	SELECT r.custodian INTO custodian FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id;
+	NEW.reporter_party := reporter.party;
+	NEW.holder := coalesce(custodian, 'private:' || NEW.robot_id::text);
+	NEW.standing := reporter.party IS NOT NULL AND (
+		(reporter.kind = 'manufacturer' AND reporter.manufacturer_key = @extschema@.robot_id_manufacturer_key(NEW.robot_id))
+		OR custodian IS NOT DISTINCT FROM reporter.party
+		OR EXISTS (
+			SELECT 1 FROM robot_registry.events e
+			 WHERE e.robot_id OPERATOR(@extschema@.=) NEW.robot_id
+			   AND (e.detail -> 'custody' ->> 'from' = reporter.party
+			        OR e.detail -> 'custody' ->> 'to' = reporter.party
+			        OR (e.kind = 'custody derived' AND e.detail ->> 'custodian' = reporter.party)
+			        OR (e.kind = 'registered'
+			            AND coalesce((SELECT a.party FROM robot_registry.actors a WHERE a.role_name = e.actor),
+			                         e.actor::text) = reporter.party))));
+	RETURN NEW;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.defect_report_standing() FROM PUBLIC;
+CREATE TRIGGER defect_reports_standing BEFORE INSERT ON robot_registry.defect_reports
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.defect_report_standing();
 
 -- As the registry, after each statement that files reports: evaluate the
 -- thresholds of the models and categories reported; a crossing is in the
@@ -363,8 +508,113 @@ $fn$;
 CREATE TRIGGER recalls_category BEFORE INSERT OR UPDATE OF defect_category ON robot_registry.recalls
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.normalize_recall_category();
 
--- Reports, thresholds and crossings are in the ledger; reports and
--- crossings are never changed.
+-- A waiver's reason as the registry keeps it (surrounding blanks
+-- dropped), or 22023 naming what was given.
+CREATE FUNCTION robot_registry.waiver_reason(reason text) RETURNS text
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	normal text := btrim(reason);
+BEGIN
+	IF normal IS NULL OR normal = '' OR length(normal) > 2000 THEN
+		RAISE EXCEPTION 'invalid waiver reason: %',
+			coalesce('"' || left(reason, 100) || CASE WHEN length(reason) > 100 THEN '...' ELSE '' END || '"', 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = CASE WHEN normal IS NULL THEN 'No reason was given.'
+			                    WHEN normal = '' THEN 'The reason is blank.'
+			                    ELSE format('It has %s characters; at most 2000.', length(normal)) END,
+			      HINT = 'Say why the recall the defect would force is not owed.';
+	END IF;
+	RETURN normal;
+END
+$fn$;
+COMMENT ON FUNCTION robot_registry.waiver_reason(text)
+	IS 'a waiver''s reason as the registry keeps it (trimmed, 1 to 2000 characters), or 22023';
+
+-- As the caller: only the regulator waives (administrators name the
+-- actor with act_as() and may date an import), an obligation it sees
+-- that is still owed; the author and time are stamped.
+CREATE FUNCTION robot_registry.check_waiver_actor() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	my_kind robot_registry.actor_kind;
+	crossing robot_registry.defect_crossings;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.defect_waivers'::regclass OR TG_NAME IS DISTINCT FROM 'defect_waivers_actor' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.defect_waivers', 'defect_waivers_actor');
+	END IF;
+	NEW.reason := robot_registry.waiver_reason(NEW.reason);
+	IF robot_registry.is_administrator() THEN
+		NEW.waived_by := coalesce(nullif(current_setting('robot_registry.actor', true), ''), NEW.waived_by);
+	ELSE
+		my_kind := robot_registry.actor_kind();
+		IF my_kind IS NULL THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		ELSIF my_kind <> 'regulator' THEN
+			RAISE EXCEPTION '% may not waive defect obligations', robot_registry.actor_name(my_kind)
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'Only the regulator waives a recall obligation; a manufacturer settles one by remedying the robots.';
+		END IF;
+		NEW.waived_by := current_user;
+		NEW.waived_at := now();
+	END IF;
+	SELECT * INTO crossing FROM robot_registry.defect_crossings x WHERE x.crossing_id = NEW.crossing_id;
+	IF NOT FOUND OR robot_registry.defect_settled_at(crossing.model_key, crossing.category, crossing.crossed_at) IS NOT NULL THEN
+		RAISE EXCEPTION 'defect crossing % is not an open obligation, or not visible to you', coalesce(NEW.crossing_id::text, 'NULL')
+			USING ERRCODE = 'no_data_found',
+			      HINT = 'recall_obligations and common_defects list the crossings still owed.';
+	END IF;
+	RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER defect_waivers_actor BEFORE INSERT ON robot_registry.defect_waivers
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_waiver_actor();
+
+-- Runs as the caller, so the trigger and policies apply as to a direct
+-- INSERT.  Bad arguments are refused first, then a caller who may not
+-- waive, then a crossing that is not an open obligation.
+CREATE FUNCTION robot_registry.waive_obligation(crossing_id bigint, reason text)
+	RETURNS robot_registry.defect_waivers
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+DECLARE
+	my_kind robot_registry.actor_kind;
+	waived robot_registry.defect_waivers;
+BEGIN
+	IF waive_obligation.crossing_id IS NULL THEN
+		RAISE EXCEPTION 'invalid defect crossing id: NULL'
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Name the crossing_id of an obligation in recall_obligations.';
+	END IF;
+	PERFORM robot_registry.waiver_reason(waive_obligation.reason);
+	IF NOT robot_registry.is_administrator() THEN
+		my_kind := robot_registry.actor_kind();
+		IF my_kind IS NULL THEN
+			RAISE EXCEPTION 'role % is not a registry actor', current_user
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'An administrator maps roles in robot_registry.actors.';
+		ELSIF my_kind <> 'regulator' THEN
+			RAISE EXCEPTION '% may not waive defect obligations', robot_registry.actor_name(my_kind)
+				USING ERRCODE = 'insufficient_privilege',
+				      HINT = 'Only the regulator waives a recall obligation; a manufacturer settles one by remedying the robots.';
+		END IF;
+	END IF;
+	INSERT INTO robot_registry.defect_waivers AS w (crossing_id, reason)
+	VALUES (waive_obligation.crossing_id, waive_obligation.reason)
+	RETURNING w.* INTO waived;
+	RETURN waived;
+END
+$fn$;
+COMMENT ON FUNCTION robot_registry.waive_obligation(bigint, text)
+	IS 'waive a recall obligation (a defect crossing not yet settled), with the reason; the regulator only, in the ledger';
+
+-- Reports, thresholds, crossings and waivers are in the ledger; reports,
+-- crossings and waivers are never changed.
 CREATE TRIGGER defect_reports_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.defect_reports
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
 CREATE TRIGGER defect_thresholds_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.defect_thresholds
@@ -381,16 +631,24 @@ CREATE TRIGGER defect_crossings_no_truncate BEFORE TRUNCATE ON robot_registry.de
 	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
 CREATE TRIGGER defect_thresholds_no_truncate BEFORE TRUNCATE ON robot_registry.defect_thresholds
 	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER defect_waivers_ledger AFTER INSERT OR UPDATE OR DELETE ON robot_registry.defect_waivers
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.ledger_record();
+CREATE TRIGGER defect_waivers_append_only BEFORE UPDATE OR DELETE ON robot_registry.defect_waivers
+	FOR EACH ROW EXECUTE FUNCTION robot_registry.refuse_change();
+CREATE TRIGGER defect_waivers_no_truncate BEFORE TRUNCATE ON robot_registry.defect_waivers
+	FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.refuse_change();
 
 
 -- Row-level security.  Reports: the regulator sees all, a manufacturer
--- those on its models, a reporter its own.  Crossings: the regulator and
--- the model's manufacturer.  Thresholds: every actor reads them, the
--- regulator sets them (administrators also delete).  Privileges come with
--- an actor's mapping (actor_privileges() in 70_security.sql); the gates
--- are the owner's alone.
+-- those on its models, a reporter its own.  Crossings and waivers: the
+-- regulator and the model's manufacturer; the regulator waives.
+-- Thresholds: every actor reads them, the regulator sets them
+-- (administrators also delete).  Privileges come with an actor's mapping
+-- (actor_privileges() in 70_security.sql); the gates are the owner's
+-- alone.
 REVOKE ALL ON robot_registry.defect_reports, robot_registry.defect_thresholds, robot_registry.defect_crossings,
-	robot_registry.defect_gates FROM PUBLIC;
+	robot_registry.defect_gates, robot_registry.defect_waivers FROM PUBLIC;
+ALTER TABLE robot_registry.defect_waivers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.defect_reports ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.defect_thresholds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE robot_registry.defect_crossings ENABLE ROW LEVEL SECURITY;
@@ -413,6 +671,15 @@ CREATE POLICY defect_crossings_read ON robot_registry.defect_crossings FOR SELEC
 	(SELECT robot_registry.actor_kind()) = 'regulator'
 	OR ((SELECT robot_registry.actor_kind()) = 'manufacturer'
 	    AND left(model_key, 6) = (SELECT robot_registry.actor_manufacturer())));
+
+CREATE POLICY defect_waivers_read ON robot_registry.defect_waivers FOR SELECT USING (
+	(SELECT robot_registry.actor_kind()) = 'regulator'
+	OR ((SELECT robot_registry.actor_kind()) = 'manufacturer'
+	    AND EXISTS (SELECT 1 FROM robot_registry.defect_crossings x
+	                 WHERE x.crossing_id = defect_waivers.crossing_id
+	                   AND left(x.model_key, 6) = (SELECT robot_registry.actor_manufacturer()))));
+CREATE POLICY defect_waivers_waive ON robot_registry.defect_waivers FOR INSERT WITH CHECK (
+	(SELECT robot_registry.actor_kind()) = 'regulator' AND waived_by = current_user);
 
 CREATE POLICY defect_thresholds_read ON robot_registry.defect_thresholds FOR SELECT USING (
 	(SELECT robot_registry.actor_kind()) IS NOT NULL);
@@ -468,10 +735,10 @@ COMMENT ON FUNCTION robot_registry.report_defect(@extschema@.robot_id, text, tex
 	IS 'report a defect of a robot (operators, service providers; manufacturers for their own robots); may make its category common for the model';
 
 -- The defects that are common now: each crossing not yet settled, with
--- the reports of its episode (those after counted_from: robots, reports,
--- worst severity, first and latest), and the open recalls of its model
--- that answer it: they name its category and take in every robot whose
--- report made it common.
+-- the reports with standing of its episode (those after counted_from:
+-- robots, reports, worst severity, first and latest), and the open
+-- recalls of its model that answer it: they name its category and take in
+-- every robot whose report made it common.
 CREATE VIEW robot_registry.common_defects WITH (security_invoker = true) AS
 SELECT c.crossing_id, c.model_key, m.name AS model, m.manufacturer_key, mf.name AS manufacturer, c.category,
        s.robots, s.reports, s.worst_severity, s.first_report, s.latest_report,
@@ -487,7 +754,7 @@ SELECT c.crossing_id, c.model_key, m.name AS model, m.manufacturer_key, mf.name 
 	       min(d.reported_at) AS first_report, max(d.reported_at) AS latest_report
 	  FROM robot_registry.defect_reports d
 	 WHERE d.model_key = c.model_key AND d.category = c.category
-	   AND d.reported_at > c.counted_from) s
+	   AND d.reported_at > c.counted_from AND d.standing) s
  CROSS JOIN LATERAL (
 	SELECT ARRAY(SELECT r.recall_id FROM robot_registry.recalls r
 	              WHERE r.model_key = c.model_key AND r.defect_category = c.category AND r.closed_at IS NULL
@@ -505,4 +772,15 @@ SELECT d.crossing_id, d.manufacturer_key, d.manufacturer, d.model_key, d.model, 
   FROM robot_registry.common_defects d
  WHERE NOT d.covered;
 
-GRANT SELECT ON robot_registry.common_defects, robot_registry.recall_obligations TO PUBLIC;
+-- For the regulator: the reports that count towards nothing, because
+-- their reporters neither hold nor held the robot nor made it.  A
+-- manufacturer sees those on its models, a reporter its own (the
+-- policies of defect_reports).
+CREATE VIEW robot_registry.reports_without_standing WITH (security_invoker = true) AS
+SELECT d.report_id, d.robot_id, d.model_key, d.category, d.severity, d.description,
+       d.reported_by, d.reporter_kind, d.reporter_party, d.holder, d.reported_at
+  FROM robot_registry.defect_reports d
+ WHERE NOT d.standing;
+
+GRANT SELECT ON robot_registry.common_defects, robot_registry.recall_obligations,
+	robot_registry.reports_without_standing TO PUBLIC;

@@ -144,7 +144,8 @@ BEGIN
 		-- check the receiving party
 		'SELECT (robot_id, handed_by, issued_at, issued_by, failures, last_failure_at, last_failure_by), UPDATE (code_hash) ON robot_registry.transfer_codes',
 		'SELECT, INSERT (robot_id, code_hash) ON robot_registry.custody_claims',
-		'SELECT ON robot_registry.defect_waivers',
+		-- waivers: the regulator's alone, by their policies (65_defects.sql)
+		'SELECT, INSERT (crossing_id, reason) ON robot_registry.defect_waivers',
 		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text)'];
 END
 $fn$;
@@ -201,4 +202,5 @@ REVOKE ALL ON FUNCTION robot_registry.chain_event(), robot_registry.chain_ledger
 	robot_registry.check_recall_actor(), robot_registry.check_remedy_actor(),
 	robot_registry.check_defect_actor(), robot_registry.check_threshold_actor(),
 	robot_registry.normalize_recall_category(), robot_registry.check_party(),
-	robot_registry.check_transfer_issuer(), robot_registry.check_claimant() FROM PUBLIC;
+	robot_registry.check_transfer_issuer(), robot_registry.check_claimant(),
+	robot_registry.check_waiver_actor() FROM PUBLIC;

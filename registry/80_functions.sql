@@ -133,6 +133,12 @@ DECLARE
 BEGIN
 	SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) remedy.id FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
+		-- a locking read applies the UPDATE policy: a robot the caller sees
+		-- but its party does not hold is left out of it
+		SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) remedy.id;
+		IF FOUND THEN
+			PERFORM robot_registry.refuse_custody(remedy.id, robot_registry.actor_party(), robot.custodian IS NULL);
+		END IF;
 		RAISE EXCEPTION 'robot % is not registered, or not visible to you', remedy.id
 			USING ERRCODE = 'no_data_found';
 	END IF;

@@ -42,7 +42,8 @@ CREATE FUNCTION robot_registry.ledgered_rows()
 		        UNION ALL SELECT 'recall_robots', to_jsonb(t) FROM robot_registry.recall_robots t
 		        UNION ALL SELECT 'defect_reports', to_jsonb(t) FROM robot_registry.defect_reports t
 		        UNION ALL SELECT 'defect_thresholds', to_jsonb(t) FROM robot_registry.defect_thresholds t
-		        UNION ALL SELECT 'defect_crossings', to_jsonb(t) FROM robot_registry.defect_crossings t) g
+		        UNION ALL SELECT 'defect_crossings', to_jsonb(t) FROM robot_registry.defect_crossings t
+		        UNION ALL SELECT 'defect_waivers', to_jsonb(t) FROM robot_registry.defect_waivers t) g
 		UNION ALL
 		SELECT 'market_events', t.market_event_id::text, to_jsonb(t)
 		  FROM robot_registry.market_events t WHERE t.event_id IS NULL

@@ -113,11 +113,13 @@ count_tap_script build/drivers.out test/drivers.sh
 log "dump and restore of a populated registry"
 count_tap_script build/dump_restore.out test/dump_restore.sh
 
-log "upgrade of a populated 1.2 registry in place"
+log "upgrade of populated 1.2, 1.3 and 1.4 registries in place"
 count_tap_script build/upgrade_registry.out test/upgrade_registry.sh
 
 log "the attacker suite against a registry upgraded from 1.2"
 count_tap_script build/attack_upgraded.out test/attack.sh --upgraded
+log "the attacker suite against a registry upgraded from 1.4"
+count_tap_script build/attack_upgraded_1_4.out test/attack.sh --upgraded-from 1.4
 
 # Beyond one server: each on its own clusters, so the test cluster's
 # ROBOTID_PORT is not theirs (see the scripts for their ports)

@@ -43,10 +43,12 @@ INSERT INTO robot_registry.actors VALUES
 	('regress_robotid_maker1', 'manufacturer', '860001'),
 	('regress_robotid_maker2', 'manufacturer', '860002'),
 	('regress_robotid_seller', 'seller', NULL),
-	('regress_robotid_operator', 'operator', NULL),
 	('regress_robotid_service', 'service_provider', NULL),
 	('regress_robotid_recycler', 'recycler', NULL),
 	('regress_robotid_regulator', 'regulator', NULL);
+-- a login acts for a party (the organisation), its role's name unless named
+INSERT INTO robot_registry.actors VALUES ('regress_robotid_operator', 'operator', NULL, 'Acme Logistics');
+SELECT role_name, kind, party FROM robot_registry.actors ORDER BY role_name;
 SELECT pg_temp.try($$INSERT INTO robot_registry.actors VALUES ('regress_robotid_nobody', 'manufacturer', NULL)$$);
 
 -- a manufacturer registers its own codes, and only for catalogued models
@@ -99,12 +101,28 @@ SELECT has_table_privilege('regress_robotid_nobody', 'robot_registry.robots', 'S
 DELETE FROM robot_registry.actors WHERE role_name = 'regress_robotid_nobody';
 SELECT has_table_privilege('regress_robotid_nobody', 'robot_registry.robots', 'SELECT') AS unmapped_reads;
 
--- a seller sells; a sale is a market event
+-- a robot is held by its registrar's party; the makers hand stock to the
+-- seller, whose party alone may sell it
+SET ROLE regress_robotid_maker1;
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000001', 'regress_robotid_seller');
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000002', 'regress_robotid_seller');
+RESET ROLE;
+SET ROLE regress_robotid_maker2;
+SELECT id, state, custodian FROM robot_registry.hand_over('86000200000120260101000000001', 'regress_robotid_seller');
+RESET ROLE;
+
+-- a seller sells; a sale is a market event, and hands the robot to the
+-- buying party
 SET ROLE regress_robotid_seller;
-SELECT id, state, owner_name FROM robot_registry.transition('86000100000120260101000000001', 'sold',
+-- what a seller may not do even to stock it holds
+SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$);
+SELECT pg_temp.try($$SELECT robot_registry.relocate('86000100000120260101000000001', 'Shop window')$$);
+SELECT pg_temp.try($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000001', 'deployment')$$);
+SELECT id, state, owner_name, custodian FROM robot_registry.transition('86000100000120260101000000001', 'sold',
 	'{"owner": "Acme Logistics", "party": "Acme Logistics"}');
-SELECT id, state FROM robot_registry.transition('86000100000120260101000000002', 'sold');
-SELECT id, state FROM robot_registry.transition('86000200000120260101000000001', 'sold');
+SELECT id, state, custodian FROM robot_registry.transition('86000100000120260101000000002', 'sold', '{"party": "Acme Logistics"}');
+SELECT id, state, custodian FROM robot_registry.transition('86000200000120260101000000001', 'sold', '{"party": "Acme Logistics"}');
+-- a sold robot has left the seller's hands
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$);
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'manufactured')$$);
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000099', 'sold')$$);
@@ -113,7 +131,6 @@ SELECT pg_temp.try($$UPDATE robot_registry.robots SET recalled = false$$);
 SELECT pg_temp.try($$UPDATE robot_registry.robots SET changed_by = 'someone'$$);
 SELECT pg_temp.try($$INSERT INTO robot_registry.events (robot_id, kind, actor, hash) VALUES ('86000100000120260101000000001', 'moved', 'x', '\x00')$$);
 SELECT pg_temp.try($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000099', 'sale')$$);
-SELECT pg_temp.try($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000001', 'deployment')$$);
 RESET ROLE;
 
 -- an operator deploys and sends to maintenance
@@ -123,6 +140,10 @@ SELECT id, state FROM robot_registry.transition('86000100000120260101000000002',
 SELECT id, state FROM robot_registry.transition('86000200000120260101000000001', 'deployed');
 SELECT id, state FROM robot_registry.transition('86000100000120260101000000001', 'maintenance');
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000002', 'recycled')$$);
+-- the operator's party hands one robot to the service provider for
+-- maintenance, one to the recycler
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000002', 'regress_robotid_service');
+SELECT id, state, custodian FROM robot_registry.hand_over('86000200000120260101000000001', 'regress_robotid_recycler');
 RESET ROLE;
 
 -- a service provider only moves between deployed and maintenance
@@ -133,6 +154,9 @@ SELECT pg_temp.try($$SELECT robot_registry.transition('8600010000012026010100000
 RESET ROLE;
 
 -- a recycler only recycles and retires
+SET ROLE regress_robotid_maker2;
+SELECT id, state, custodian FROM robot_registry.hand_over('86000200000120260101000000002', 'regress_robotid_recycler');
+RESET ROLE;
 SET ROLE regress_robotid_recycler;
 SELECT id, state FROM robot_registry.transition('86000200000120260101000000001', 'recycled');
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000200000120260101000000002', 'sold')$$);
@@ -146,6 +170,8 @@ SELECT pg_temp.try($$SELECT robot_registry.open_recall('860002000001', 'not mine
 SELECT id, recalled FROM robot_registry.robots ORDER BY id;
 -- a robot registered while the recall is open is held from the start
 SELECT id, recalled FROM robot_registry.register_robot('86000100000120260101000000003');
+-- a recalled robot may change hands, but not be sold
+SELECT id, recalled, custodian FROM robot_registry.hand_over('86000100000120260101000000003', 'regress_robotid_seller');
 RESET ROLE;
 SET ROLE regress_robotid_seller;
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000003', 'sold')$$);
@@ -157,6 +183,7 @@ RESET ROLE;
 SET ROLE regress_robotid_regulator;
 SELECT robot_registry.open_recall('860002000001', 'battery swelling', '20260101000000002', '20260101000000009') AS recall_2 \gset
 SELECT count(*) AS regulator_sees FROM robot_registry.robots;
+-- a regulator holds no robot, and moves none
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$);
 RESET ROLE;
 SET ROLE regress_robotid_seller;
@@ -164,14 +191,23 @@ SELECT pg_temp.try($$SELECT robot_registry.open_recall('860001000002', 'seller')
 RESET ROLE;
 SELECT model_key, affected, remedied, outstanding FROM robot_registry.open_recalls ORDER BY 1;
 
--- remedy: only in maintenance (service provider) or at the factory (manufacturer)
+-- remedy: only in maintenance (service provider) or at the factory
+-- (manufacturer), by the party that holds the robot
+SET ROLE regress_robotid_operator;
+SELECT pg_temp.try($$SELECT robot_registry.remedy('86000100000120260101000000001')$$);
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000001', 'regress_robotid_service');
+RESET ROLE;
 SET ROLE regress_robotid_service;
 SELECT id, state, recalled FROM robot_registry.remedy('86000100000120260101000000001', '{"action": "actuator replaced"}');
 SELECT pg_temp.try($$SELECT robot_registry.remedy('86000100000120260101000000001')$$);
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000001', 'Acme Logistics');
 RESET ROLE;
 SET ROLE regress_robotid_operator;
-SELECT pg_temp.try($$SELECT robot_registry.remedy('86000100000120260101000000002')$$);
 SELECT id, state FROM robot_registry.transition('86000100000120260101000000001', 'deployed');
+RESET ROLE;
+-- a manufacturer takes its own robot back, and remedies it at the factory
+SET ROLE regress_robotid_seller;
+SELECT id, state, custodian FROM robot_registry.hand_over('86000100000120260101000000003', 'regress_robotid_maker1');
 RESET ROLE;
 SET ROLE regress_robotid_maker1;
 SELECT id, recalled FROM robot_registry.remedy('86000100000120260101000000003');
@@ -187,7 +223,7 @@ SET ROLE regress_robotid_regulator;
 SELECT closed_by FROM robot_registry.close_recall(:recall_1);
 SELECT pg_temp.try(format('SELECT robot_registry.close_recall(%s)', :recall_1));
 RESET ROLE;
-SELECT id, state, recalled FROM robot_registry.robots ORDER BY id;
+SELECT id, state, recalled, custodian FROM robot_registry.robots ORDER BY id;
 
 -- the log: every change, in order, by whom
 SELECT robot_id, kind, from_state, to_state, actor, detail - 'recall_id' AS detail
@@ -227,6 +263,7 @@ SELECT id, state, location FROM robot_registry.relocate('86000100000120260101000
 SELECT pg_temp.try($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$);
 SELECT pg_temp.try($$UPDATE robot_registry.robots SET owner_name = 'me' WHERE id = '86000100000120260101000000001'$$);
 RESET ROLE;
+-- nor does anyone but the robot's holder
 SET ROLE regress_robotid_regulator;
 SELECT pg_temp.try($$SELECT robot_registry.relocate('86000100000120260101000000001', 'Regulator HQ')$$);
 RESET ROLE;

@@ -52,7 +52,8 @@ SELECT id, robot_id_serial(id)::bigint AS serial FROM robot_registry.issue_codes
 SELECT count(*) AS issued, count(DISTINCT id) AS distinct_codes,
        bool_and(robot_id_model_key(id) = '860001000002') AS all_of_the_model
   FROM drawn;
-SELECT count(*) AS registered, bool_and(state = 'manufactured') AS all_manufactured, bool_and(NOT recalled) AS none_recalled
+SELECT count(*) AS registered, bool_and(state = 'manufactured') AS all_manufactured, bool_and(NOT recalled) AS none_recalled,
+       array_agg(DISTINCT custodian) AS held_by
   FROM robot_registry.robots r WHERE r.id IN (SELECT id FROM drawn);
 -- one 'registered' event per code, saying how it was issued
 SELECT e.kind, e.detail, e.actor, count(*) FROM robot_registry.events e
@@ -117,7 +118,7 @@ RESET ROLE;
 SELECT count(*) AS robots_after_refusals FROM robot_registry.robots;
 -- an administrator names the actor it acts for, as with register_robot
 SELECT * FROM robot_registry.issue_codes('860001000001', 1, 'sequential');
-SELECT changed_by FROM robot_registry.robots WHERE id = '86000100000100000000000000105';
+SELECT changed_by, custodian FROM robot_registry.robots WHERE id = '86000100000100000000000000105';
 
 -- recall holds apply to issued codes
 SET ROLE regress_robotid_issue_regulator;
@@ -154,7 +155,7 @@ INSERT INTO robot_registry.robots (id, owner_name, location, refurbished_from, r
 	('86000200000100000000000000011', NULL, 'NULL', NULL, '2001-02-03 04:05:06.789+07', '2001-02-03 04:05:06.789+07'),
 	('86000200000100000000000000012', '', '|', '86000200000199999999999999997', now(), now());
 COMMIT;
-SELECT r.id, e.actor, e.detail, e.prev_hash IS NULL AS chain_head, e.hash = robot_registry.event_hash(e) AS hash_as_events_chain,
+SELECT r.id, e.actor, r.custodian, e.detail, e.prev_hash IS NULL AS chain_head, e.hash = robot_registry.event_hash(e) AS hash_as_events_chain,
        e.row_hash = robot_registry.robot_row_hash(r) AS row_hash_as_robot_row_hash
   FROM robot_registry.robots r JOIN robot_registry.events e ON e.robot_id = r.id
  WHERE r.id BETWEEN '86000200000100000000000000010' AND '86000200000100000000000000012' ORDER BY e.event_id;

@@ -34,8 +34,12 @@ SELECT id FROM robot_registry.register_robot('86000100000120260101000000005',
 	refurbished_from => '86000100000120260101000000004');
 SET ROLE regress_scan_maker2;
 SELECT id FROM robot_registry.register_robot('86000200000120260101000000001');
+-- robot 1 to the seller, which sells it to a person; robot 3 to the recycler
+SET ROLE regress_scan_maker1;
+SELECT custodian FROM robot_registry.hand_over('86000100000120260101000000001', 'regress_scan_seller');
+SELECT custodian FROM robot_registry.hand_over('86000100000120260101000000003', 'regress_scan_recycler');
 SET ROLE regress_scan_seller;
-SELECT state FROM robot_registry.transition('86000100000120260101000000001', 'sold',
+SELECT state, owner_name, custodian FROM robot_registry.transition('86000100000120260101000000001', 'sold',
 	'{"owner": "Secret Owner", "party": "Secret Owner"}');
 SET ROLE regress_scan_recycler;
 SELECT state FROM robot_registry.transition('86000100000120260101000000003', 'recycled');
@@ -100,8 +104,8 @@ SELECT input, s ->> 'code' AS code, s ->> 'formatted' AS formatted, s ->> 'state
                     '86 0001 000001 20260101000000001', ' 86-0001-000001-20260101000000001 ']) input,
        robot_registry.scan(input) s;
 
--- every answer has the same keys, and none of them is owner, location,
--- actors, details or history; no value comes from them either
+-- every answer has the same keys, and none of them is owner, custodian,
+-- location, actors, details or history; no value comes from them either
 SELECT DISTINCT array_agg(k ORDER BY k) AS keys
   FROM unnest(ARRAY['86000100000120260101000000001', '86000100000120260101000000002',
                     '86000100000120260101000000003', '86000100000120260101000000099', 'nonsense', NULL]) WITH ORDINALITY AS c(code, n),
@@ -112,8 +116,8 @@ SELECT count(*) AS answers_naming_an_owner_place_actor_or_event
                     '86000100000120260101000000003', '86000100000120260101000000005',
                     '86000100000120260101000000007']) code,
        robot_registry.scan(code) s
- WHERE s ?| ARRAY['owner', 'owner_name', 'location', 'actor', 'actors', 'changed_by', 'detail', 'history',
-                  'events', 'refurbished_from']
+ WHERE s ?| ARRAY['owner', 'owner_name', 'custodian', 'party', 'location', 'actor', 'actors', 'changed_by', 'detail',
+                  'history', 'events', 'refurbished_from']
     OR s::text ~ '(Secret|regress_scan|bolt replaced|"event_id")';
 RESET ROLE;
 

@@ -5,23 +5,40 @@
 # populated registry.  Needs the test command's running cluster (PGHOST,
 # PGPORT); prints "# N passed, M failed".
 #
-# With --upgraded, the same attacks against a registry installed by the
-# released 1.2 scripts and brought to the current version by
+# With --upgraded-from VERSION (1.2, 1.3 or 1.4; --upgraded alone is
+# 1.2), the same attacks against a registry installed by the released
+# scripts of that version and brought to the current one by
 # robot_registry_upgrade() (no sqlsmith run): the upgrade must leave every
 # grant, policy, trigger and check that a fresh install has.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p build
 db=robotid_attack
 setup=test/attack/setup.sql
+setup_out=build/attack_setup.out
 passed=0
 failed=0
-if [ "${1:-}" = --upgraded ]; then
-	db=robotid_attack_upgraded
-	setup=build/attack_setup_upgraded.sql
+from=""
+case "${1:-}" in
+"") ;;
+--upgraded) from=1.2 ;;
+--upgraded-from)
+	from=${2:-}
+	case "$from" in
+	1.2 | 1.3 | 1.4) ;;
+	*) echo "usage: bash test/attack.sh [--upgraded | --upgraded-from 1.2|1.3|1.4]" >&2; exit 2 ;;
+	esac
+	;;
+*) echo "usage: bash test/attack.sh [--upgraded | --upgraded-from 1.2|1.3|1.4]" >&2; exit 2 ;;
+esac
+if [ -n "$from" ]; then
+	db=robotid_attack_upgraded_${from//./_}
+	setup=build/attack_setup_upgraded_${from//./_}.sql
+	setup_out=build/attack_setup_upgraded_${from//./_}.out
 	{
 		echo '\set ON_ERROR_STOP on'
 		echo 'SET client_min_messages = warning;'
-		echo "CREATE EXTENSION robotid VERSION '1.2';"
+		echo "CREATE EXTENSION robotid VERSION '$from';"
 		echo 'SELECT robot_registry_install();'
 		echo 'ALTER EXTENSION robotid UPDATE;'
 		echo 'SELECT robot_registry_upgrade();'
@@ -29,12 +46,17 @@ if [ "${1:-}" = --upgraded ]; then
 	} > "$setup"
 fi
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-if ! psql -X -q -d "$db" -f "$setup" > build/attack_setup.out 2>&1; then
-	cat build/attack_setup.out
+if ! psql -X -q -d "$db" -f "$setup" > "$setup_out" 2>&1; then
+	cat "$setup_out"
 	echo "# 0 passed, 1 failed"
 	exit 1
 fi
-for run in unmapped:attack_nobody maker1:attack_maker1 maker1_settle:attack_maker1 maker1_empty_recall:attack_maker1 maker1_catalogue:attack_maker1 seller:attack_seller \
+for run in unmapped:attack_nobody unmapped_custody:attack_nobody \
+	maker1:attack_maker1 maker1_settle:attack_maker1 maker1_empty_recall:attack_maker1 maker1_catalogue:attack_maker1 \
+	maker1_rebuild:attack_maker1 \
+	seller:attack_seller seller_custody:attack_seller seller_hand_over:attack_seller seller_mass:attack_seller \
+	seller_codes:attack_seller seller2_codes:attack_seller2 \
+	operator_custody:attack_operator recycler_mass:attack_recycler \
 	regulator:attack_regulator service:attack_service owner:postgres planner:postgres crossing:postgres; do
 	file=${run%%:*}
 	role=${run##*:}
@@ -47,11 +69,11 @@ for run in unmapped:attack_nobody maker1:attack_maker1 maker1_settle:attack_make
 	else
 		bad=${bad:-1}
 		failed=$((failed + bad))
-		passed=$((passed + ${tests:-0} - bad > 0 ? ${tests:-0} - bad : 0))
+		passed=$((passed + (${tests:-0} - bad > 0 ? ${tests:-0} - bad : 0)))
 	fi
 	echo "attack as $role ($file): ${tests:-0} tests"
 done
-if [ "$db" = robotid_attack_upgraded ]; then
+if [ -n "$from" ]; then
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 	echo "# $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

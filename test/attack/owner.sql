@@ -1,16 +1,19 @@
 -- As the superuser: what the owner can do is detected; planted operators
 -- do not run; every SECURITY DEFINER routine is on the allowlist.
 BEGIN;
-SELECT plan(33);
+SELECT plan(35);
 
 -- the allowlist of routines that run with the owner's rights; PUBLIC
 -- executes none of them but scan(), whose arguments are text and jsonb
 SELECT results_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef ORDER BY 1$$,
                   ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()',
-                        'robot_registry.defect_reports_filed()', 'robot_registry.defect_thresholds_changed()',
-                        'robot_registry.hold_new_robots()', 'robot_registry.ledger_record()',
-                        'robot_registry.log_market_event()', 'robot_registry.log_robot()', 'robot_registry.recall_closed()',
+                        'robot_registry.defect_report_standing()', 'robot_registry.defect_reports_filed()',
+                        'robot_registry.defect_thresholds_changed()',
+                        'robot_registry.hold_new_robots()', 'robot_registry.judge_claim()', 'robot_registry.ledger_record()',
+                        'robot_registry.log_market_event()', 'robot_registry.log_robot()',
+                        'robot_registry.party_known(text)', 'robot_registry.party_may_receive(text,robot_state,text)',
+                        'robot_registry.recall_closed()',
                         'robot_registry.recall_opened()', 'robot_registry.robot_remedied()',
                         'robot_registry.scan(text,jsonb)', 'robot_registry.verify_checkpoint(bigint,text)'],
                   'SECURITY DEFINER routines are exactly the allowlist');
@@ -112,6 +115,8 @@ SELECT is(pg_temp.seen_by(t), w, d) FROM (VALUES
 	($$DELETE FROM robot_registry.robots WHERE id = '86000100000120260101000000001'$$, 'a robot''s row deleted', 'verify,checkpoint'),
 	($$UPDATE robot_registry.robots SET owner_name = 'Forged' WHERE id = '86000100000120260101000000002'$$, 'an owner edited', 'verify,checkpoint'),
 	($$UPDATE robot_registry.robots SET location = 'Nowhere' WHERE id = '86000100000120260101000000002'$$, 'a location edited', 'verify,checkpoint'),
+	($$UPDATE robot_registry.robots SET custodian = 'Seller Two' WHERE id = '86000100000120260101000000002'$$, 'a custodian edited', 'verify,checkpoint'),
+	($$UPDATE robot_registry.robots SET custodian = NULL WHERE id = '86000100000120260101000000005'$$, 'a robot given to nobody', 'verify,checkpoint'),
 	($$UPDATE robot_registry.robots SET refurbished_from = '86000100000120260101000000004' WHERE id = '86000100000120260101000000001'$$,
 	 'a rebuild source edited', 'verify,checkpoint'),
 	($$UPDATE robot_registry.market_events SET party = 'Forged' WHERE robot_id = '86000100000120260101000000002'$$, 'a market event edited', 'verify,checkpoint'),

@@ -1,10 +1,13 @@
 -- As attack_regulator: no moves, and so no edits; recalls are its own.
 BEGIN;
 SELECT plan(10);
-SELECT throws_ok($$UPDATE robot_registry.robots SET owner_name = 'x' WHERE id = '86000100000120260101000000002'$$,
-                 '42501', NULL, 'the regulator changes no owner');
-SELECT throws_ok($$UPDATE robot_registry.robots SET location = 'x' WHERE id = '86000100000120260101000000002'$$,
-                 '42501', NULL, 'the regulator changes no location');
+-- it holds no robot: its direct edits reach none (row-level security)
+WITH u AS (UPDATE robot_registry.robots SET owner_name = 'x' RETURNING 1)
+SELECT is((SELECT count(*)::int FROM u) + (SELECT count(*)::int FROM robot_registry.robots WHERE owner_name = 'x'), 0,
+          'the regulator changes no owner');
+WITH u AS (UPDATE robot_registry.robots SET location = 'x' RETURNING 1)
+SELECT is((SELECT count(*)::int FROM u) + (SELECT count(*)::int FROM robot_registry.robots WHERE location = 'x'), 0,
+          'the regulator changes no location');
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'sold')$$,
                  '42501', NULL, 'the regulator moves nothing');
 -- backdating a closing: the time is stamped

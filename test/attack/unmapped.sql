@@ -1,6 +1,6 @@
 -- As attack_nobody, a LOGIN role with no mapping: no way in.
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 -- 1. privilege escalation through the registry's definer trigger functions:
 -- a type of the caller's, with casts to robot_id that would run as the
@@ -35,10 +35,29 @@ SELECT throws_ok(format('CREATE TRIGGER t AFTER INSERT ON robot_registry.%I FOR 
 SELECT throws_ok('CREATE TRIGGER t AFTER INSERT ON evil_temp REFERENCING NEW TABLE AS registered
                   FOR EACH STATEMENT EXECUTE FUNCTION robot_registry.hold_new_robots()',
                  '42501', NULL, 'no trigger of hold_new_robots() on a table of mine');
--- invoker trigger functions may be attached, and refuse to run elsewhere
-CREATE TRIGGER t BEFORE INSERT ON evil_temp FOR EACH ROW EXECUTE FUNCTION robot_registry.check_actor();
-SELECT throws_ok($$INSERT INTO evil_temp (id) VALUES ('86000100000120260101000000001')$$, '39P01', NULL,
-                 'check_actor() refuses to run on a table of mine');
+-- nor of the invoker ones, custody's included: none is PUBLIC's (the
+-- definer ones refuse to run elsewhere even with EXECUTE granted: owner.sql)
+CREATE FUNCTION pg_temp.attachable() RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE f regprocedure; attached text[] := '{}';
+BEGIN
+	FOR f IN SELECT p.oid FROM pg_proc p WHERE p.pronamespace = 'robot_registry'::regnamespace
+	          AND p.prorettype = 'trigger'::regtype AND NOT p.prosecdef ORDER BY 1 LOOP
+		BEGIN
+			EXECUTE format('CREATE TRIGGER t BEFORE INSERT ON evil_temp FOR EACH ROW EXECUTE FUNCTION %s()',
+			               (f::oid)::regproc);
+			EXECUTE 'DROP TRIGGER t ON evil_temp';
+			attached := attached || f::text;
+		EXCEPTION WHEN insufficient_privilege THEN
+			NULL;
+		END;
+	END LOOP;
+	RETURN attached;
+END $$;
+SELECT ok((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'robot_registry'::regnamespace
+            AND p.prorettype = 'trigger'::regtype AND NOT p.prosecdef
+            AND p.proname IN ('check_actor', 'check_party', 'check_transfer_issuer', 'check_claimant')) = 4,
+          'the invoker trigger functions, custody''s among them, are there to try');
+SELECT is(pg_temp.attachable(), '{}'::text[], 'no invoker trigger function of the registry is attached to a table of mine');
 SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), 'still not a superuser');
 
 -- 2. forgery: no direct write to the log, the ledger, checkpoints or gates

@@ -2,16 +2,18 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION robotid;
-SELECT plan(60);
+SELECT plan(98);
 
 SELECT hasnt_schema('robot_registry', 'CREATE EXTENSION alone creates no registry');
 SELECT robot_registry_install();
 SELECT has_schema('robot_registry');
 SELECT tables_are('robot_registry', ARRAY['manufacturers', 'models', 'actors', 'actor_moves', 'robots',
 	'recalls', 'recall_robots', 'events', 'market_events', 'ledger', 'checkpoints', 'model_gates', 'scans',
-	'defect_reports', 'defect_thresholds', 'defect_crossings', 'defect_gates']);
+	'defect_reports', 'defect_thresholds', 'defect_crossings', 'defect_gates',
+	'transfer_codes', 'custody_claims', 'defect_waivers']);
 SELECT views_are('robot_registry', ARRAY['fleet_by_manufacturer', 'fleet_by_model', 'open_recalls',
-	'rule_breaks', 'time_in_state', 'scan_alerts', 'suspected_clones', 'common_defects', 'recall_obligations']);
+	'rule_breaks', 'time_in_state', 'scan_alerts', 'suspected_clones', 'common_defects', 'recall_obligations',
+	'transfer_failures', 'reports_without_standing']);
 SELECT has_function('robot_registry', 'register_robot', ARRAY['robot_id', 'text', 'text', 'robot_id', 'jsonb']);
 SELECT has_function('robot_registry', 'transition', ARRAY['robot_id', 'robot_state', 'jsonb']);
 SELECT has_function('robot_registry', 'open_recall', ARRAY['text', 'text', 'text', 'text', 'text']);
@@ -23,6 +25,38 @@ SELECT has_function('robot_registry', 'close_recall', ARRAY['bigint']);
 SELECT has_function('robot_registry', 'passport', ARRAY['robot_id']);
 SELECT has_function('robot_registry', 'verify', ARRAY['robot_id']);
 SELECT has_function('robot_registry', 'verify', ARRAY[]::name[]);
+
+-- custody (1.5): parties, custodians, hand-overs, transfer codes
+SELECT has_column('robot_registry', 'actors', 'party', 'a login acts for a party');
+SELECT col_not_null('robot_registry', 'actors', 'party', 'every login acts for a party');
+SELECT trigger_is('robot_registry', 'actors', 'actors_party', 'robot_registry', 'check_party');
+SELECT has_column('robot_registry', 'robots', 'custodian', 'a robot is held by a party');
+SELECT col_is_null('robot_registry', 'robots', 'custodian', 'or by a private owner (NULL)');
+SELECT has_index('robot_registry', 'robots', 'robots_custodian', ARRAY['custodian', 'model_key']);
+SELECT has_function('robot_registry', 'actor_party', ARRAY[]::name[]);
+SELECT function_returns('robot_registry', 'hand_over', ARRAY['robot_id', 'text', 'jsonb'], 'robot_registry.robots');
+SELECT function_returns('robot_registry', 'transfer_code', ARRAY['robot_id'], 'text');
+SELECT function_returns('robot_registry', 'receive', ARRAY['robot_id', 'text', 'jsonb'], 'robot_registry.robots');
+SELECT isnt_definer('robot_registry', 'hand_over', ARRAY['robot_id', 'text', 'jsonb'],
+	'hand_over() runs as its caller, under row-level security');
+SELECT isnt_definer('robot_registry', 'transfer_code', ARRAY['robot_id'], 'transfer_code() runs as its caller');
+SELECT isnt_definer('robot_registry', 'receive', ARRAY['robot_id', 'text', 'jsonb'], 'receive() runs as its caller');
+SELECT is_definer('robot_registry', 'judge_claim', ARRAY[]::name[], 'a claim is judged with the owner''s rights');
+SELECT trigger_is('robot_registry', 'custody_claims', 'custody_claims_2_judge', 'robot_registry', 'judge_claim');
+SELECT policies_are('robot_registry', 'robots', ARRAY['robots_read', 'robots_register', 'robots_move']);
+SELECT policy_cmd_is('robot_registry', 'robots', 'robots_move', 'update', 'custody is a policy for UPDATE');
+SELECT matches((SELECT qual FROM pg_policies WHERE schemaname = 'robot_registry' AND tablename = 'robots'
+                 AND policyname = 'robots_move'), 'custodian = \( SELECT robot_registry\.actor_party\(\)',
+	'an UPDATE reaches only the robots the caller''s party holds');
+SELECT policies_are('robot_registry', 'transfer_codes', ARRAY['transfer_codes_read', 'transfer_codes_issue']);
+SELECT policy_cmd_is('robot_registry', 'transfer_codes', 'transfer_codes_issue', 'update',
+	'a code is issued by an UPDATE of its row');
+SELECT policies_are('robot_registry', 'custody_claims', ARRAY['custody_claims_read', 'custody_claims_claim']);
+SELECT policy_cmd_is('robot_registry', 'custody_claims', 'custody_claims_claim', 'insert',
+	'a claim is an INSERT');
+SELECT ok(NOT has_table_privilege('public', 'robot_registry.transfer_codes', 'SELECT')
+          AND NOT has_table_privilege('public', 'robot_registry.custody_claims', 'SELECT'),
+	'PUBLIC reads no transfer code nor claim');
 SELECT trigger_is('robot_registry', 'robots', 'robots_lifecycle', 'public', 'robot_lifecycle_guard');
 SELECT trigger_is('robot_registry', 'market_events', 'market_events_guard', 'public', 'robot_market_guard');
 SELECT is((SELECT count(*)::int FROM pg_tables WHERE schemaname = 'robot_registry' AND NOT rowsecurity),
@@ -59,6 +93,10 @@ CREATE ROLE tap_robotid_stranger;
 INSERT INTO robot_registry.actors VALUES ('tap_robotid_maker', 'manufacturer', '860001'),
 	('tap_robotid_seller', 'seller', NULL), ('tap_robotid_service', 'service_provider', NULL),
 	('tap_robotid_regulator', 'regulator', NULL);
+SELECT ok(NOT has_column_privilege('tap_robotid_seller', 'robot_registry.transfer_codes', 'code_hash', 'SELECT'),
+	'no actor reads a transfer code''s hash');
+SELECT is((SELECT count(*)::int FROM robot_registry.actors WHERE party = role_name::text), 4,
+	'a mapping that names no party acts for a party of its role''s name');
 
 SET ROLE tap_robotid_maker;
 SELECT lives_ok($$SELECT robot_registry.register_robot('86000100000120260101000000001')$$, 'manufacturer registers its code');
@@ -67,6 +105,17 @@ SELECT throws_ok($$SELECT robot_registry.register_robot('86000200000120260101000
 	'but not another manufacturer''s');
 SELECT throws_ok($$SELECT robot_registry.register_robot('86000100000920260101000000001')$$, '23503', NULL,
 	'nor a model missing from the catalogue');
+SELECT is((SELECT array_agg(DISTINCT custodian) FROM robot_registry.robots), ARRAY['tap_robotid_maker'],
+	'a new robot is held by its registrar''s party');
+SELECT throws_ok($$SELECT robot_registry.hand_over('86000100000120260101000000001', 'tap_nobody')$$, '23503',
+	'party "tap_nobody" is not known', 'no hand-over to an unknown party');
+SELECT throws_ok($$SELECT robot_registry.hand_over('86000100000120260101000000001', 'tap_robotid_service')$$, '23514',
+	'party "tap_robotid_service" may not receive robot 86000100000120260101000000001, which is manufactured',
+	'nor to a party none of whose kinds moves the robot on');
+SELECT is((robot_registry.hand_over('86000100000120260101000000001', 'tap_robotid_seller')).custodian, 'tap_robotid_seller',
+	'the maker hands its stock to the seller');
+SELECT is((robot_registry.hand_over('86000100000120260101000000002', 'tap_robotid_seller')).custodian, 'tap_robotid_seller',
+	'all of it');
 RESET ROLE;
 
 SET ROLE tap_robotid_stranger;
@@ -77,10 +126,14 @@ SELECT throws_ok($$SELECT robot_registry.transition('860001000001202601010000000
 RESET ROLE;
 
 SET ROLE tap_robotid_seller;
-SELECT is((robot_registry.transition('86000100000120260101000000001', 'sold')).state, 'sold'::robot_state,
-	'a seller sells');
 SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$, '42501',
-	'a seller may not move robot 86000100000120260101000000001 from sold to deployed', 'but does not deploy');
+	'a seller may not move robot 86000100000120260101000000001 from manufactured to deployed', 'a seller does not deploy');
+SELECT is((robot_registry.transition('86000100000120260101000000001', 'sold', '{"owner": "Tap Owner"}')).state,
+	'sold'::robot_state, 'a seller sells');
+SELECT is((SELECT custodian FROM robot_registry.robots WHERE id = '86000100000120260101000000001'), NULL,
+	'to a private owner, when the buyer is no known party');
+SELECT throws_ok($$SELECT robot_registry.transition('86000100000120260101000000001', 'deployed')$$, '42501',
+	'robot 86000100000120260101000000001 is not held by party tap_robotid_seller', 'and acts on it no more');
 SELECT throws_ok($$INSERT INTO robot_registry.market_events (robot_id, kind) VALUES ('86000100000120260101000000077', 'sale')$$,
 	'23514', 'robot 86000100000120260101000000077 is not registered', 'no sale without a code');
 RESET ROLE;
@@ -96,8 +149,25 @@ SELECT throws_ok($$SELECT robot_registry.transition('860001000001202601010000000
 RESET ROLE;
 
 SET ROLE tap_robotid_service;
+SELECT throws_ok($$SELECT robot_registry.remedy('86000100000120260101000000002')$$, '42501',
+	'robot 86000100000120260101000000002 is not held by party tap_robotid_service', 'no remedy of a robot not held');
+RESET ROLE;
+-- the private owner's code, issued by the seller, takes robot 1 to the
+-- service provider
+SET ROLE tap_robotid_seller;
+SELECT robot_registry.transfer_code('86000100000120260101000000001') AS tap_code \gset
+RESET ROLE;
+SET ROLE tap_robotid_service;
+SELECT is(robot_registry.receive('86000100000120260101000000001', 'WRNG-CODE-WRNG-CODE'), NULL,
+	'a wrong transfer code answers NULL');
+SELECT is((robot_registry.receive('86000100000120260101000000001', :'tap_code')).custodian, 'tap_robotid_service',
+	'the right one hands the robot to the service provider');
 SELECT throws_ok($$SELECT robot_registry.remedy('86000100000120260101000000001')$$, '55000', NULL,
 	'no remedy outside maintenance or the factory');
+RESET ROLE;
+SET ROLE tap_robotid_seller;
+SELECT is((robot_registry.hand_over('86000100000120260101000000002', 'tap_robotid_maker')).custodian, 'tap_robotid_maker',
+	'a maker takes its own robot back');
 RESET ROLE;
 SET ROLE tap_robotid_maker;
 SELECT is((robot_registry.remedy('86000100000120260101000000002')).recalled, false,
@@ -122,8 +192,13 @@ RESET ROLE;
 SELECT is(robot_registry.passport('86000100000120260101000000001') ->> 'state', 'sold', 'passport: state');
 SELECT is(robot_registry.passport('86000100000120260101000000001') #>> '{manufacturer,name}', 'Tiangong Robotics',
 	'passport: manufacturer name');
-SELECT is(jsonb_array_length(robot_registry.passport('86000100000120260101000000001') -> 'history'), 3,
-	'passport: registered, sold, recalled');
+SELECT is(robot_registry.passport('86000100000120260101000000001') ->> 'custodian', 'tap_robotid_service',
+	'passport: custodian');
+SELECT is(ARRAY(SELECT h ->> 'kind' FROM jsonb_array_elements(robot_registry.passport('86000100000120260101000000001') -> 'history') h),
+	ARRAY['registered', 'handed over', 'moved', 'recalled', 'received'],
+	'passport: registered, handed over, sold, recalled, received');
+SELECT is((SELECT count(*)::int FROM robot_registry.custody_claims WHERE outcome = 'refused'), 1,
+	'the wrong code is a refused claim');
 SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0, 'every chain verifies');
 SELECT is((SELECT count(*)::int FROM robot_registry.rule_breaks), 0, 'no history breaks a rule');
 SELECT throws_ok($$UPDATE robot_registry.events SET actor = 'someone else'$$, '23514', NULL, 'the log is append-only');
