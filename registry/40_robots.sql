@@ -382,7 +382,10 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.robots'::regclass OR TG_NAME IS DISTINCT FROM expected THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', expected);
 	END IF;
-	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}');
+	-- the keys the registry writes itself are never taken from the caller:
+	-- a caller's "custody" would claim a holder the robot never had
+	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}')
+	          - ARRAY['custody', 'changed', 'administrator'];
 	IF TG_LEVEL = 'STATEMENT' THEN
 		-- Chained here in one statement, not by events_chain row by row (it
 		-- fires only for an event that comes without its hash), and hashed

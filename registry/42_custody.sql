@@ -125,8 +125,22 @@ BEGIN
 END
 $fn$;
 
+-- Whether a private owner ever held the robot (a sale to a person, or a
+-- hand-back, left its row in transfer_codes): only then may a party hand
+-- it "back" to its private owner.  SECURITY DEFINER for the same reason as
+-- party_known(), and as narrow.
+CREATE FUNCTION robot_registry.had_private_owner(id @extschema@.robot_id) RETURNS boolean
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $fn$
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) had_private_owner.id);
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.had_private_owner(@extschema@.robot_id) FROM PUBLIC;
+
 -- A hand-over: to a known party that may receive the robot in its state;
--- NULL hands it back to its private owner.
+-- NULL hands it back to its private owner, if a private owner held it.
 CREATE FUNCTION robot_registry.check_receiver(id @extschema@.robot_id, party text, state @extschema@.robot_state)
 	RETURNS void
 	LANGUAGE plpgsql
@@ -134,6 +148,12 @@ CREATE FUNCTION robot_registry.check_receiver(id @extschema@.robot_id, party tex
 	AS $fn$
 BEGIN
 	IF party IS NULL THEN
+		IF NOT robot_registry.had_private_owner(id) THEN
+			RAISE EXCEPTION 'robot % has no private owner to hand it back to', id
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_custody_receiver',
+				      SCHEMA = 'robot_registry', TABLE = 'robots',
+				      DETAIL = 'A robot goes to a private owner by a sale; hand_over(id, NULL) returns it to the owner who held it.';
+		END IF;
 		RETURN;
 	END IF;
 	IF NOT robot_registry.party_known(party) THEN

@@ -146,7 +146,7 @@ BEGIN
 		'SELECT, INSERT (robot_id, code_hash) ON robot_registry.custody_claims',
 		-- waivers: the regulator's alone, by their policies (65_defects.sql)
 		'SELECT, INSERT (crossing_id, reason) ON robot_registry.defect_waivers',
-		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text)'];
+		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text), robot_registry.had_private_owner(@extschema@.robot_id)'];
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.actor_grants() FROM PUBLIC;

@@ -100,6 +100,8 @@ SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000
 SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000002', 'Acme Logistics')$$);
 SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000002', 'regress_custody_regulator')$$);
 SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000002', 'regress_custody_maker2')$$);
+-- to a "private owner" a robot never had: stock goes to people by a sale
+SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000002', NULL)$$);
 -- to the party that holds it already; a robot the maker no longer holds
 SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000002', 'regress_custody_maker1')$$);
 SELECT pg_temp.try($$SELECT robot_registry.hand_over('86000100000120260101000000001', 'regress_custody_rival')$$);

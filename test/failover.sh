@@ -24,12 +24,15 @@ at primary populate_registry "$db"
 ok $? "a populated registry on the primary"
 at primary psql -X -q -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 CREATE ROLE failover_operator LOGIN;
-INSERT INTO robot_registry.actors VALUES ('failover_operator', 'operator', NULL);
--- the robots the clients move between deployed and maintenance
+-- for the party that holds the robots generate_demo() sells to fleets
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party)
+VALUES ('failover_operator', 'operator', NULL, 'Demo Fleet Operations');
+-- the robots the clients move between deployed and maintenance: their
+-- party holds them
 CREATE TABLE public.failover_pool (n int PRIMARY KEY, id robot_id NOT NULL);
 INSERT INTO public.failover_pool
 SELECT row_number() OVER (ORDER BY id), id FROM robot_registry.robots
- WHERE state IN ('deployed', 'maintenance') AND NOT recalled;
+ WHERE state IN ('deployed', 'maintenance') AND NOT recalled AND custodian = 'Demo Fleet Operations';
 GRANT SELECT ON public.failover_pool TO failover_operator;
 SQL
 node_standby s1 $((port + 1)) primary && node_standby s2 $((port + 2)) primary
@@ -130,7 +133,8 @@ rejoin primary
 ok $? "the old primary rewound with pg_rewind and started as a standby"
 rejoin s2
 ok $? "s2 follows s1"
-probe=$(at s1 q "$db" "SELECT id FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 1")
+probe=$(at s1 q "$db" "SELECT id FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled
+                       AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1")
 at s1 psql -X -q -d "$db" -c "SET ROLE failover_operator" -c "SELECT robot_registry.transition('$probe', 'maintenance')" >/dev/null
 ok $? "the new primary takes moves"
 for n in primary s2; do

@@ -6,8 +6,10 @@
 # worker runs with session_replication_role = replica, so the copy's
 # triggers neither re-check the rules nor log events again: the rows
 # arrive with the publisher's hashes, and verify() is clean on the copy.
-# Runs its own clusters (ports ROBOTID_LOGICAL_PORT, 5478, and +1); prints
-# TAP.
+# Then the copy is made a primary as the README says (the subscription
+# dropped, log_sequence and every identity column's sequence set past the
+# copied rows) and takes writes of every kind that draws on them.  Runs
+# its own clusters (ports ROBOTID_LOGICAL_PORT, 5478, and +1); prints TAP.
 #
 #   bash test/logical.sh
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -23,7 +25,8 @@ node_init sub $((port + 1))
 at pub createdb "$db"
 at pub populate_registry "$db"
 ok $? "a populated registry on the publisher"
-at pub psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c "CREATE ROLE logical_regulator LOGIN" >/dev/null
+at pub psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c "CREATE ROLE logical_regulator LOGIN" \
+	-c "CREATE ROLE logical_service LOGIN" >/dev/null
 # roles are per cluster: the copy gets the publisher's, then the schema
 at pub pg_dumpall --roles-only --no-role-passwords | grep -v -e '^CREATE ROLE postgres;' -e '^ALTER ROLE postgres ' |
 	at sub psql -X -q -v ON_ERROR_STOP=1 -d postgres >/dev/null
@@ -66,14 +69,26 @@ if [ $r != 0 ]; then
 	at pub psql -X -c "SELECT application_name, state, sent_lsn, replay_lsn, pg_current_wal_lsn() FROM pg_stat_replication"
 fi
 
-log "a load on the publisher: registrations, moves, a recall, scans, a new actor, a checkpoint"
+log "a load on the publisher: registrations, moves, a recall, scans, new actors, custody claims, a checkpoint"
 at pub psql -X -q -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 SELECT robot_registry.register_robot((m.model_key || '20260101' || lpad(i::text, 9, '0'))::robot_id)
   FROM (SELECT model_key FROM robot_registry.models ORDER BY model_key DESC LIMIT 1) m, generate_series(1, 100) i;
-INSERT INTO robot_registry.actors VALUES ('logical_regulator', 'regulator', NULL);
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party)
+VALUES ('logical_regulator', 'regulator', NULL, NULL), ('logical_service', 'service_provider', NULL, 'Logical Service');
 SET ROLE dump_robotid_operator;
 SELECT robot_registry.transition(id, CASE state WHEN 'deployed' THEN 'maintenance' ELSE 'deployed' END::robot_state)
-  FROM robot_registry.robots WHERE state IN ('deployed', 'maintenance') AND NOT recalled ORDER BY id LIMIT 300;
+  FROM robot_registry.robots WHERE state IN ('deployed', 'maintenance') AND NOT recalled AND custodian = 'Demo Fleet Operations'
+ ORDER BY id LIMIT 300;
+RESET ROLE;
+-- a private owner's robot of maker 1 (its maker sold it to the owner): the
+-- maker issues its transfer code, the service provider tries a wrong code,
+-- then takes the robot with the right one
+SET ROLE dump_robotid_maker;
+SELECT t.robot_id AS private_robot, robot_registry.transfer_code(t.robot_id) AS code
+  FROM robot_registry.transfer_codes t ORDER BY t.robot_id LIMIT 1 \gset
+SET ROLE logical_service;
+SELECT robot_registry.receive(:'private_robot', 'AAAA-BBBB-CCCC-DDDD');
+SELECT robot_registry.receive(:'private_robot', :'code');
 RESET ROLE;
 SET ROLE logical_regulator;
 SELECT robot_registry.open_recall(model_key, 'logical copy test') FROM robot_registry.models ORDER BY model_key LIMIT 1;
@@ -114,5 +129,57 @@ state=$(at sub psql -X -q -At -d "$db" -v VERBOSITY=sqlstate -c "UPDATE robot_re
 	WHERE id = (SELECT id FROM robot_registry.robots WHERE state = 'retired' LIMIT 1)" 2>&1)
 [ "$state" = "ERROR:  23514" ]
 ok $? "the copy's own triggers still guard local writes (23514)"
+[ "$(at sub q "$db" "SELECT string_agg(outcome, ',' ORDER BY claim_id) FROM robot_registry.custody_claims")" = refused,received ] &&
+	[ "$(at sub q "$db" "SELECT count(*) FROM robot_registry.robots WHERE custodian = 'Logical Service'")" = 1 ]
+ok $? "custody claims and the custody they gave are on the copy"
+
+# The copy made a primary, as the README says: the subscription dropped,
+# then log_sequence and the sequence of every identity column set to the
+# highest value copied, so that the copy's own writes take new ids.
 at sub psql -X -q -d "$db" -c "DROP SUBSCRIPTION robot_registry" >/dev/null
+ok $? "the subscription dropped"
+identities=$(at sub psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
+SELECT setval('robot_registry.log_sequence', (SELECT greatest(max(event_id), (SELECT max(entry_id) FROM robot_registry.ledger))
+                                               FROM robot_registry.events)) > 0;
+CREATE TEMP TABLE identities (rel regclass, col name, last bigint);
+DO $$
+DECLARE
+	c record;
+	m bigint;
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, a.attname FROM pg_attribute a JOIN pg_class k ON k.oid = a.attrelid
+	          WHERE k.relnamespace = 'robot_registry'::regnamespace AND k.relkind = 'r' AND a.attidentity <> ''
+	            AND NOT a.attisdropped LOOP
+		EXECUTE format('SELECT max(%I) FROM %s', c.attname, c.rel) INTO m;
+		IF m IS NOT NULL THEN
+			PERFORM setval(pg_get_serial_sequence(c.rel::text, c.attname), m);
+		END IF;
+		INSERT INTO identities VALUES (c.rel, c.attname, m);
+	END LOOP;
+END
+$$;
+SELECT string_agg(rel::text || '.' || col, ' ' ORDER BY rel::text) FROM identities;
+SQL
+)
+[ "$identities" = "t
+robot_registry.custody_claims.claim_id robot_registry.defect_crossings.crossing_id robot_registry.defect_reports.report_id robot_registry.market_events.market_event_id robot_registry.recalls.recall_id robot_registry.scans.scan_id" ]
+ok $? "log_sequence and every identity column's sequence set past the copied rows" || echo "$identities"
+wrote=$(at sub psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" 2>&1 <<'SQL'
+SET ROLE dump_robotid_operator;
+SELECT (robot_registry.transition(id, 'deployed')).state FROM robot_registry.robots
+ WHERE state = 'maintenance' AND NOT recalled AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1;
+SELECT (robot_registry.report_defect(id, 'wrist servo', 'on the promoted copy')).report_id IS NOT NULL
+  FROM robot_registry.robots WHERE custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1;
+SET ROLE logical_service;
+SELECT robot_registry.receive(robot_id, 'AAAA-BBBB-CCCC-DDDD') IS NULL FROM robot_registry.custody_claims ORDER BY claim_id LIMIT 1;
+SET ROLE logical_regulator;
+SELECT robot_registry.open_recall(model_key, 'on the promoted copy') IS NOT NULL FROM robot_registry.models ORDER BY model_key DESC LIMIT 1;
+RESET ROLE;
+SELECT robot_registry.scan(id::text, '{"place": "promoted copy"}') IS NOT NULL FROM robot_registry.robots ORDER BY id LIMIT 1;
+SELECT count(*) FROM robot_registry.custody_claims;
+SELECT count(*) FROM robot_registry.verify();
+SQL
+)
+[ "$wrote" = "$(printf 'deployed\nt\nt\nt\nt\n3\n0')" ]
+ok $? "the promoted copy takes a move, a defect report, a custody claim, a recall and a scan; verify() is clean" || echo "$wrote"
 finish_tap

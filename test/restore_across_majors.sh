@@ -12,14 +12,19 @@ digests=${dump%.dump}.digests
 from=$(basename "$dump" .dump)
 from=${from#registry-}
 
-trap 'dropdb --if-exists robotid_moved; psql -X -q -d postgres -c "DROP ROLE IF EXISTS dump_robotid_operator" >/dev/null 2>&1' EXIT
+drop_roles() {
+	local role
+	for role in $DUMP_ROLES; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1; done
+}
+trap 'dropdb --if-exists robotid_moved; drop_roles' EXIT
 dropdb --if-exists robotid_moved 2>/dev/null
 to=$(q postgres "SELECT current_setting('server_version_num')::int / 10000")
 [ "$from" -lt "$to" ]
 ok $? "the dump comes from an older major (PostgreSQL $from into $to)"
 
 # roles are cluster objects that a database's dump does not carry
-psql -X -q -d postgres -c "DROP ROLE IF EXISTS dump_robotid_operator" -c "CREATE ROLE dump_robotid_operator" >/dev/null
+drop_roles
+for role in $DUMP_ROLES; do psql -X -q -d postgres -c "CREATE ROLE $role" >/dev/null; done
 createdb robotid_moved
 pg_restore --exit-on-error -d robotid_moved "$dump"
 ok $? "pg_restore of PostgreSQL $from's dump with --exit-on-error"
@@ -31,15 +36,16 @@ moved=$(psql -X -q -At -v ON_ERROR_STOP=1 -d robotid_moved 2>&1 <<'SQL'
 BEGIN;
 SELECT robot_registry.act_as('dump_robotid_operator', '{"reason": "after the move"}');
 SELECT (robot_registry.transition(id, 'deployed')).state FROM robot_registry.robots
- WHERE state = 'maintenance' AND NOT recalled ORDER BY id LIMIT 1;
+ WHERE state = 'maintenance' AND NOT recalled AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1;
 COMMIT;
-SELECT actor || ' ' || (detail->>'reason') FROM robot_registry.events ORDER BY event_id DESC LIMIT 1;
+SELECT actor || ' ' || (detail->>'reason') || coalesce(' ' || (detail->>'administrator'), '')
+  FROM robot_registry.events ORDER BY event_id DESC LIMIT 1;
 SELECT count(*) FROM robot_registry.verify();
 SQL
 )
 [ "$moved" = "$(printf '\ndeployed\ndump_robotid_operator after the move\n0')" ]
 r=$?
-ok $r "an administrator records a new move for an actor after the restore"
+ok $r "an administrator records a new move for an actor, of a robot its party holds, after the restore"
 [ "$r" = 0 ] || printf '# got: %s\n' "$moved"
 
 finish_tap

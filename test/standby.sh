@@ -34,7 +34,9 @@ CREATE ROLE standby_operator LOGIN;
 CREATE TABLE public.standby_codes AS
 SELECT id::text AS code FROM robot_registry.robots UNION ALL SELECT '86000100000120260101999999999';
 GRANT SELECT ON public.standby_codes TO standby_public;
-INSERT INTO robot_registry.actors VALUES ('standby_operator', 'operator', NULL);
+-- for the party that holds the robots generate_demo() sells to fleets
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party)
+VALUES ('standby_operator', 'operator', NULL, 'Demo Fleet Operations');
 -- scans with a context, so that scans, scan_alerts and suspected_clones
 -- have rows to compare
 SELECT robot_registry.scan(id::text, jsonb_build_object('scanner', 'gate ' || (n % 3), 'place', 'port ' || (n % 5)))
@@ -109,7 +111,9 @@ sqlstate_of() {
 	out=$(at "$1" psql -X -q -At -d "$db" -v VERBOSITY=sqlstate -c "SET ROLE $2" -c "$3" 2>&1 >/dev/null)
 	if [ -z "$out" ]; then echo ok; else echo "$out" | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\).*/\1/p' | head -1; fi
 }
-probe=$(at primary q "$db" "SELECT id FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled ORDER BY id LIMIT 1")
+# a robot the operator's party holds: on the primary its moves would pass
+probe=$(at primary q "$db" "SELECT id FROM robot_registry.robots WHERE state = 'deployed' AND NOT recalled
+                            AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1")
 for s in s1 s2; do
 	while IFS='|' read -r role what sql; do
 		[ "$(sqlstate_of "$s" "$role" "$sql")" = 25006 ]

@@ -9,7 +9,7 @@ SELECT results_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     WHERE p.pronamespace = 'robot_registry'::regnamespace AND p.prosecdef ORDER BY 1$$,
                   ARRAY['robot_registry.actor_privileges()', 'robot_registry.checkpoint()',
                         'robot_registry.defect_report_standing()', 'robot_registry.defect_reports_filed()',
-                        'robot_registry.defect_thresholds_changed()',
+                        'robot_registry.defect_thresholds_changed()', 'robot_registry.had_private_owner(robot_id)',
                         'robot_registry.hold_new_robots()', 'robot_registry.judge_claim()', 'robot_registry.ledger_record()',
                         'robot_registry.log_market_event()', 'robot_registry.log_robot()',
                         'robot_registry.party_known(text)', 'robot_registry.party_may_receive(text,robot_state,text)',
