@@ -146,24 +146,74 @@ SELECT count(*) AS problems FROM robot_registry.verify();
 COMMIT;
 
 \echo
-\echo '== Defects that force recalls: a defect becomes common and someone owes a recall'
--- an operator and a service provider report the same defect on three
--- robots of one model: the default threshold (3 robots in 90 days) is
--- crossed, and the regulator sees who owes a recall until one answers it
+\echo '== Custody: only the logins of the party that holds a robot act on it'
+-- Each login acts for a party. The generator's robots are held by their
+-- maker until sold, then by the fleet 'Demo Fleet Operations' or by a
+-- private owner (no party); scrapped ones by 'Demo Recycling'.
 CREATE ROLE demo_operator;
 CREATE ROLE demo_service;
 CREATE ROLE demo_regulator;
-INSERT INTO robot_registry.actors VALUES
-	('demo_operator', 'operator', NULL), ('demo_service', 'service_provider', NULL), ('demo_regulator', 'regulator', NULL);
+CREATE ROLE demo_seller;
+CREATE ROLE demo_recycler;
+CREATE ROLE demo_maker;
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party) VALUES
+	('demo_operator', 'operator', NULL, 'Demo Fleet Operations'), ('demo_service', 'service_provider', NULL, 'Demo Service Co'),
+	('demo_regulator', 'regulator', NULL, NULL), ('demo_seller', 'seller', NULL, 'Demo Dealer'),
+	('demo_recycler', 'recycler', NULL, 'Demo Recycling');
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party)
+SELECT 'demo_maker', 'manufacturer', manufacturer_key, name FROM robot_registry.manufacturers WHERE manufacturer_key = '860004';
+SELECT custodian, count(*) AS robots FROM robot_registry.robots GROUP BY custodian ORDER BY count(*) DESC, custodian LIMIT 6;
+SELECT id AS unheld_robot FROM robot_registry.robots WHERE state = 'manufactured' AND NOT recalled ORDER BY id LIMIT 1 \gset
+SELECT count(*) AS not_retired FROM robot_registry.robots WHERE state <> 'retired' \gset
+\pset format wrapped
+\pset columns 200
+SET ROLE demo_seller;
+SELECT * FROM pg_temp.attempt('a dealer sells a robot its maker still holds',
+	format($$SELECT robot_registry.transition(%L, 'sold')$$, :'unheld_robot'));
+RESET ROLE;
+\pset format aligned
+\echo '-- a recycler''s mass UPDATE changes only the robots its party holds (rolled back)'
+BEGIN;
+SET ROLE demo_recycler;
+WITH retired AS (UPDATE robot_registry.robots SET state = 'retired' WHERE state <> 'retired' RETURNING custodian)
+SELECT count(*) AS retired, :not_retired AS robots_not_retired, string_agg(DISTINCT custodian, ', ') AS all_held_by FROM retired;
+ROLLBACK;
+\echo '-- a private owner brings a robot in: the maker that sold it issues a one-time transfer code,'
+\echo '-- and the service provider takes the robot with it'
+SELECT t.robot_id AS private_robot FROM robot_registry.transfer_codes t JOIN robot_registry.robots r ON r.id = t.robot_id
+ WHERE t.handed_by = (SELECT name FROM robot_registry.manufacturers WHERE manufacturer_key = '860004')
+   AND r.custodian IS NULL AND r.state IN ('sold', 'deployed') ORDER BY t.robot_id LIMIT 1 \gset
+SET ROLE demo_maker;
+SELECT robot_registry.transfer_code(:'private_robot') AS code \gset
+SET ROLE demo_service;
+SELECT robot_registry.receive(:'private_robot', 'AAAA-BBBB-CCCC-DDDD') IS NULL AS wrong_code_refused;
+SELECT id, state, custodian FROM robot_registry.receive(:'private_robot', :'code', '{"reason": "service visit"}');
+SELECT robot_registry.receive(:'private_robot', :'code') IS NULL AS used_code_refused;
+RESET ROLE;
+SELECT kind, detail -> 'custody' AS custody FROM robot_registry.events WHERE robot_id = :'private_robot' ORDER BY event_id DESC LIMIT 1;
+
+\echo
+\echo '== Defects that force recalls: a defect becomes common and someone owes a recall'
+-- the operator reports a defect on two robots of one model it holds and
+-- hands a third, in maintenance, to its service provider, which reports
+-- it too: three robots, reported by two holders, cross the default
+-- threshold (3 robots in 90 days), and the regulator sees who owes a
+-- recall until one answers it
 SELECT '860004000001' AS defect_model \gset
 SELECT category, min_robots, window_days FROM robot_registry.defect_thresholds;
 SET ROLE demo_operator;
 SELECT robot_id, category, severity, reported_by
-  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'deployed' ORDER BY id LIMIT 2) r,
+  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'deployed'
+           AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 2) r,
        robot_registry.report_defect(r.id, 'Knee Actuator ', 'the knee overheats after an hour of walking');
+SELECT id, state, custodian
+  FROM robot_registry.hand_over((SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'maintenance'
+                                    AND custodian = 'Demo Fleet Operations' ORDER BY id LIMIT 1),
+                                'Demo Service Co', '{"reason": "knee inspection"}');
 SET ROLE demo_service;
 SELECT robot_id, category, severity, reported_by
-  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'maintenance' ORDER BY id LIMIT 1) r,
+  FROM (SELECT id FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'maintenance'
+           AND custodian = 'Demo Service Co' ORDER BY id LIMIT 1) r,
        robot_registry.report_defect(r.id, 'knee actuator', 'actuator casing scorched', 'critical');
 \echo '-- the service provider sees its own report only'
 SELECT count(*) AS reports_it_sees FROM robot_registry.defect_reports;
@@ -180,8 +230,9 @@ RESET ROLE;
 \echo '-- a scan of an affected robot names the category the recall answers'
 SELECT robot_registry.scan(id::text) -> 'recalls' AS recalls
   FROM robot_registry.robots WHERE model_key = :'defect_model' AND state = 'deployed' ORDER BY id LIMIT 1;
-DELETE FROM robot_registry.actors WHERE role_name IN ('demo_operator', 'demo_service', 'demo_regulator');
-DROP ROLE demo_operator, demo_service, demo_regulator;
+DELETE FROM robot_registry.actors
+ WHERE role_name IN ('demo_operator', 'demo_service', 'demo_regulator', 'demo_seller', 'demo_recycler', 'demo_maker');
+DROP ROLE demo_operator, demo_service, demo_regulator, demo_seller, demo_recycler, demo_maker;
 
 \echo
 \echo '== The public scan: any login role, mapped or not, checks a code'

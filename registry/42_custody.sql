@@ -168,7 +168,7 @@ BEGIN
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'robot_custody_receiver',
 			      SCHEMA = 'robot_registry', TABLE = 'robots',
 			      DETAIL = 'A party receives a robot in a state one of its kinds moves on from: a recycler any robot to scrap, '
-			               'a service provider one deployed or in maintenance, a seller stock to sell, an operator one sold, '
+			               'a service provider one sold, deployed or in maintenance, a seller stock to sell, an operator one sold, '
 			               'deployed or in maintenance; a manufacturer its own robots.';
 	END IF;
 END
@@ -453,3 +453,9 @@ BEGIN
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.derive_custody() FROM PUBLIC;
+
+-- check_actor()'s helpers run as the caller: for mapped roles only
+-- (actor_grants())
+REVOKE ALL ON FUNCTION robot_registry.refuse_custody(@extschema@.robot_id, text, boolean),
+	robot_registry.check_rebuild_source(@extschema@.robot_id, @extschema@.robot_id, text),
+	robot_registry.check_receiver(@extschema@.robot_id, text, @extschema@.robot_state) FROM PUBLIC;

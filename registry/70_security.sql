@@ -146,7 +146,9 @@ BEGIN
 		'SELECT, INSERT (robot_id, code_hash) ON robot_registry.custody_claims',
 		-- waivers: the regulator's alone, by their policies (65_defects.sql)
 		'SELECT, INSERT (crossing_id, reason) ON robot_registry.defect_waivers',
-		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text), robot_registry.had_private_owner(@extschema@.robot_id)'];
+		'EXECUTE ON FUNCTION robot_registry.party_known(text), robot_registry.party_may_receive(text, @extschema@.robot_state, text), robot_registry.had_private_owner(@extschema@.robot_id)',
+		-- what check_actor() calls, as the caller, to refuse
+		'EXECUTE ON FUNCTION robot_registry.refuse_custody(@extschema@.robot_id, text, boolean), robot_registry.check_rebuild_source(@extschema@.robot_id, @extschema@.robot_id, text), robot_registry.check_receiver(@extschema@.robot_id, text, @extschema@.robot_state)'];
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.actor_grants() FROM PUBLIC;
