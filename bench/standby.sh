@@ -30,12 +30,14 @@ SELECT robot_registry_install_demo();
 CALL robot_registry.generate_demo(:robots);
 CREATE ROLE bench_reader LOGIN;
 CREATE ROLE bench_operator LOGIN;
-INSERT INTO robot_registry.actors VALUES ('bench_reader', 'regulator', NULL), ('bench_operator', 'operator', NULL);
+-- the operator acts for the party generate_demo() sells most robots to
+INSERT INTO robot_registry.actors (role_name, kind, manufacturer_key, party)
+VALUES ('bench_reader', 'regulator', NULL, NULL), ('bench_operator', 'operator', NULL, 'Demo Fleet Operations');
 CREATE TABLE bench_scan_pool (n int PRIMARY KEY, id robot_id NOT NULL, code text NOT NULL);
 INSERT INTO bench_scan_pool SELECT row_number() OVER (ORDER BY id), id, id::text FROM robot_registry.robots;
 CREATE TABLE bench_pool (n int PRIMARY KEY, id robot_id NOT NULL);
 INSERT INTO bench_pool SELECT row_number() OVER (ORDER BY id), id FROM robot_registry.robots
- WHERE state IN ('deployed', 'maintenance') AND NOT recalled;
+ WHERE state IN ('deployed', 'maintenance') AND NOT recalled AND custodian = 'Demo Fleet Operations';
 GRANT SELECT ON bench_scan_pool, bench_pool TO PUBLIC;
 VACUUM ANALYZE;
 CHECKPOINT;
