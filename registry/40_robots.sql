@@ -33,6 +33,7 @@ DECLARE
 	internal text := coalesce(current_setting('robot_registry.internal', true), '');
 	my_kind robot_registry.actor_kind;
 	my_party text;
+	my_maker text;
 	allowed boolean;
 	buyer text;
 	-- registrations and changes come through two triggers (see below)
@@ -58,7 +59,8 @@ BEGIN
 	-- Two look-ups with plans that never change, rather than one join
 	-- whose plan depends on the row: PL/pgSQL would plan that again for
 	-- every row, which is most of what a bulk registration costs.
-	SELECT a.kind, a.party INTO my_kind, my_party FROM robot_registry.actors a WHERE a.role_name = current_user;
+	SELECT a.kind, a.party, a.manufacturer_key INTO my_kind, my_party, my_maker
+	  FROM robot_registry.actors a WHERE a.role_name = current_user;
 	IF old_state IS NULL THEN
 		allowed := my_kind = 'manufacturer';
 	ELSIF old_state = NEW.state THEN
@@ -107,6 +109,12 @@ BEGIN
 	END IF;
 	IF TG_OP = 'UPDATE' AND OLD.custodian IS DISTINCT FROM my_party THEN
 		PERFORM robot_registry.refuse_custody(OLD.id, my_party, OLD.custodian IS NULL);
+	ELSIF my_maker IS NOT NULL AND TG_OP = 'UPDATE' AND @extschema@.robot_id_manufacturer_key(OLD.id) <> my_maker THEN
+		-- a party with a manufacturer's login and another kind's may hold
+		-- other makers' robots: the manufacturer's login changes none
+		RAISE EXCEPTION 'a manufacturer may not change robot %: it is another manufacturer''s', OLD.id
+			USING ERRCODE = 'insufficient_privilege',
+			      HINT = 'Another login of the party, of a kind that may, makes the change.';
 	END IF;
 	IF NOT allowed THEN
 		RAISE EXCEPTION '% may not move robot % from % to %',
@@ -458,6 +466,18 @@ BEGIN
 		changes := changes || jsonb_build_object('custodian', NEW.custodian);
 		-- both parties of every change of hands are in the robot's chain
 		detail := detail || jsonb_build_object('custody', jsonb_build_object('from', OLD.custodian, 'to', NEW.custodian));
+		-- a private owner's robot has a row in transfer_codes, naming the
+		-- party that handed it over (which alone issues its transfer codes);
+		-- any code left is void once a party holds it again
+		IF NEW.custodian IS NULL THEN
+			INSERT INTO robot_registry.transfer_codes AS t (robot_id, handed_by)
+			VALUES (NEW.id, OLD.custodian)
+			ON CONFLICT (robot_id) DO UPDATE
+			SET handed_by = excluded.handed_by, code_hash = NULL, issued_at = NULL, issued_by = NULL, failures = 0;
+		ELSIF OLD.custodian IS NULL THEN
+			UPDATE robot_registry.transfer_codes t SET code_hash = NULL
+			 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.id AND t.code_hash IS NOT NULL;
+		END IF;
 	END IF;
 	kind := CASE WHEN NEW.state IS DISTINCT FROM OLD.state THEN 'moved'
 	             WHEN internal <> '' THEN internal
@@ -474,23 +494,14 @@ BEGIN
 	-- custody; when that actor's party did not hold the robot, the event
 	-- says so and names the administrator.  An actor's own change (its
 	-- login, or a role it set) never pays the look-up but when a session
-	-- acts through SET ROLE.
-	IF internal = '' AND NEW.changed_by IS DISTINCT FROM session_user
-	   AND NOT EXISTS (SELECT 1 FROM robot_registry.actors a
-	                    WHERE a.role_name = NEW.changed_by AND a.party IS NOT DISTINCT FROM OLD.custodian) THEN
-		detail := detail || jsonb_build_object('administrator', session_user::text);
-	END IF;
-	-- a private owner's robot has a row in transfer_codes, naming the party
-	-- that handed it over (which alone issues its transfer codes); any code
-	-- left is void once a party holds it again
-	IF NEW.custodian IS NULL AND OLD.custodian IS NOT NULL THEN
-		INSERT INTO robot_registry.transfer_codes AS t (robot_id, handed_by)
-		VALUES (NEW.id, OLD.custodian)
-		ON CONFLICT (robot_id) DO UPDATE
-		SET handed_by = excluded.handed_by, code_hash = NULL, issued_at = NULL, issued_by = NULL, failures = 0;
-	ELSIF NEW.custodian IS NOT NULL AND OLD.custodian IS NULL THEN
-		UPDATE robot_registry.transfer_codes t SET code_hash = NULL
-		 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.id AND t.code_hash IS NOT NULL;
+	-- acts through SET ROLE.  Two tests, not one: a condition with a
+	-- subquery is a query PL/pgSQL starts anew in every transaction, a
+	-- simple one is not, and this runs on every move.
+	IF NEW.changed_by IS DISTINCT FROM session_user AND internal = '' THEN
+		IF NOT EXISTS (SELECT 1 FROM robot_registry.actors a
+		                WHERE a.role_name = NEW.changed_by AND a.party IS NOT DISTINCT FROM OLD.custodian) THEN
+			detail := detail || jsonb_build_object('administrator', session_user::text);
+		END IF;
 	END IF;
 	-- a simple assignment, so that the hash function's plan is kept for
 	-- the session rather than made again in every INSERT
