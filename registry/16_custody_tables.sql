@@ -36,7 +36,7 @@ COMMENT ON COLUMN robot_registry.robots.custodian IS 'the party that holds the r
 ALTER TABLE robot_registry.events DROP CONSTRAINT events_kind_check,
 	ADD CONSTRAINT events_kind_check CHECK (kind IN ('registered', 'moved', 'edited', 'recalled', 'remedied',
 	                                                 'recall closed', 'market event',
-	                                                 'handed over', 'received', 'custody derived'));
+	                                                 'handed over', 'received', 'custody derived', 'code issued'));
 
 -- One row per robot a private owner holds: who handed it over, and the
 -- one-time code (as its SHA-256 only) that lets a party take it back.
@@ -46,7 +46,7 @@ CREATE TABLE robot_registry.transfer_codes (
 	code_hash bytea,				-- NULL: no code issued yet, or the last one was used up
 	issued_at timestamptz,
 	issued_by name,
-	failures integer NOT NULL DEFAULT 0,	-- wrong codes tried since the last issue
+	failures integer NOT NULL DEFAULT 0,	-- wrong codes tried since the last issue (counted, never voiding)
 	last_failure_at timestamptz,
 	last_failure_by name
 );

@@ -138,6 +138,11 @@ BEGIN
 				      HINT = 'The owner changes with a sale: transition(id, ''sold'', ''{"owner": "..."}'').';
 		END IF;
 		IF NEW.state = 'sold' AND old_state <> 'sold' THEN
+			-- a buyer party is one that may take a sold robot, as a hand-over's
+			-- receiver must be (not the regulator's, not another maker's)
+			IF buyer IS NOT NULL THEN
+				PERFORM robot_registry.check_receiver(NEW.id, buyer, NEW.state);
+			END IF;
 			NEW.custodian := buyer;
 		ELSIF NEW.custodian IS DISTINCT FROM OLD.custodian THEN
 			IF NEW.state <> old_state THEN

@@ -125,16 +125,20 @@ BEGIN
 END
 $fn$;
 
--- Whether a private owner ever held the robot (a sale to a person, or a
--- hand-back, left its row in transfer_codes): only then may a party hand
--- it "back" to its private owner.  SECURITY DEFINER for the same reason as
--- party_known(), and as narrow.
+-- Whether a private owner ever held the robot: a change of hands to no
+-- party (a sale to a person, a hand-back) is in its chain, or the custody
+-- an upgrade derived was a private owner's.  Only then may a party hand it
+-- "back" to its private owner.  As the caller: it reads the robot's events,
+-- which the caller sees only if it sees the robot.
 CREATE FUNCTION robot_registry.had_private_owner(id @extschema@.robot_id) RETURNS boolean
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $fn$
 BEGIN
-	RETURN EXISTS (SELECT 1 FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) had_private_owner.id);
+	RETURN EXISTS (SELECT 1 FROM robot_registry.events e
+	                WHERE e.robot_id OPERATOR(@extschema@.=) had_private_owner.id
+	                  AND (e.detail -> 'custody' -> 'to' = 'null'::jsonb
+	                       OR (e.kind = 'custody derived' AND e.detail -> 'custodian' = 'null'::jsonb)));
 END
 $fn$;
 REVOKE ALL ON FUNCTION robot_registry.had_private_owner(@extschema@.robot_id) FROM PUBLIC;
@@ -280,12 +284,36 @@ $fn$;
 CREATE TRIGGER transfer_codes_issuer BEFORE UPDATE ON robot_registry.transfer_codes
 	FOR EACH ROW EXECUTE FUNCTION robot_registry.check_transfer_issuer();
 
--- The number of wrong codes after which a robot's code is void, until the
--- party that handed it over issues another.
-CREATE FUNCTION robot_registry.transfer_code_attempts() RETURNS integer
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+-- As the registry: every code issued is an event 'code issued' in the
+-- robot's chain, naming the login and the party that issued it.  The
+-- party that handed a robot to its owner can always issue a new code,
+-- which voids the owner's, and so take the robot back with it: the code
+-- is only as good as its issuer, and its chain shows every issue before
+-- the robot is received.  The robot's row is locked first, as a move
+-- would lock it, so that its log cannot fork.
+CREATE FUNCTION robot_registry.log_code_issued() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-	AS $fn$ SELECT 5 $fn$;
+	AS $fn$
+DECLARE
+	robot robot_registry.robots;
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'robot_registry.transfer_codes'::regclass OR TG_NAME IS DISTINCT FROM 'transfer_codes_log' THEN
+		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.transfer_codes', 'transfer_codes_log');
+	END IF;
+	SELECT * INTO robot FROM robot_registry.robots r
+	 WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id FOR NO KEY UPDATE;
+	INSERT INTO robot_registry.events (robot_id, kind, from_state, to_state, recalled, detail, actor, at, row_hash)
+	VALUES (robot.id, 'code issued', robot.state, robot.state, robot.recalled,
+	        jsonb_build_object('issued_by_party', NEW.handed_by),
+	        coalesce(NEW.issued_by, session_user), coalesce(NEW.issued_at, now()), robot_registry.robot_row_hash(robot));
+	RETURN NULL;
+END
+$fn$;
+REVOKE ALL ON FUNCTION robot_registry.log_code_issued() FROM PUBLIC;
+CREATE TRIGGER transfer_codes_log AFTER UPDATE OF code_hash ON robot_registry.transfer_codes
+	FOR EACH ROW WHEN (NEW.code_hash IS NOT NULL AND NEW.code_hash IS DISTINCT FROM OLD.code_hash)
+	EXECUTE FUNCTION robot_registry.log_code_issued();
 
 -- As the caller: who claims, for which party.  A claim is a service
 -- provider's, a seller's or a recycler's.
@@ -318,15 +346,20 @@ BEGIN
 END
 $fn$;
 
--- As the registry: judge a claim.  The robot's row and its code are
--- locked, so two claims with one code are judged one after the other and
--- the second finds it used.  A private owner's robot is sold, deployed or
--- in maintenance, and any claimant (a service provider, a seller, a
--- recycler: check_claimant()) may take it.  A right code hands the robot to the
--- claimant's party, as an event 'received' in its log, and is used up; a
--- wrong or used code, a robot that is not a private owner's, and a code
--- that is not registered are all just 'refused', and a wrong code counts
--- against the robot's code (void after transfer_code_attempts()).
+-- As the registry: judge a claim.  A private owner's robot is sold,
+-- deployed or in maintenance, and any claimant (a service provider, a
+-- seller, a recycler: check_claimant()) may take it with its code.  Only a
+-- claim that brings the right code locks anything: the robot's row and its
+-- code, read again once locked, so that of two claims with one code the
+-- second finds it used.  A right code hands the robot to the claimant's
+-- party, as an event 'received' in its log, and is used up.  A wrong or
+-- used code, a robot that is not a private owner's, and a code that is not
+-- registered are all just 'refused', and lock nothing: a wrong code is
+-- counted against the robot's code for the regulator only if no other
+-- transaction is counting one (SKIP LOCKED), so that nobody can hold the
+-- robots, or their codes, by claiming them.  A wrong code voids nothing:
+-- a code has 80 random bits, and voiding would let anyone void every
+-- owner's code.
 CREATE FUNCTION robot_registry.judge_claim() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
@@ -339,10 +372,13 @@ BEGIN
 	IF TG_RELID IS DISTINCT FROM 'robot_registry.custody_claims'::regclass OR TG_NAME IS DISTINCT FROM 'custody_claims_2_judge' THEN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.custody_claims', 'custody_claims_2_judge');
 	END IF;
-	SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id FOR NO KEY UPDATE;
-	SELECT * INTO code FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id FOR UPDATE;
-	IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.code_hash IS NOT NULL
-	   AND code.code_hash = NEW.code_hash THEN
+	SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id;
+	SELECT * INTO code FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id;
+	IF robot.custodian IS NULL AND code.code_hash = NEW.code_hash THEN
+		SELECT * INTO robot FROM robot_registry.robots r WHERE r.id OPERATOR(@extschema@.=) NEW.robot_id FOR NO KEY UPDATE;
+		SELECT * INTO code FROM robot_registry.transfer_codes t WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id FOR UPDATE;
+	END IF;
+	IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.code_hash = NEW.code_hash THEN
 		PERFORM robot_registry.act_as(NEW.claimant, coalesce(nullif(saved_detail, ''), '{}')::jsonb),
 		        robot_registry.set_internal('received');
 		UPDATE robot_registry.robots r SET custodian = NEW.claimant_party, changed_by = NEW.claimant
@@ -352,12 +388,14 @@ BEGIN
 		NEW.outcome := 'received';
 	ELSE
 		NEW.outcome := 'refused';
-		IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.robot_id IS NOT NULL THEN
+		IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.robot_id IS NOT NULL
+		   AND code.code_hash IS DISTINCT FROM NEW.code_hash THEN
 			UPDATE robot_registry.transfer_codes t
-			   SET failures = t.failures + 1, last_failure_at = now(), last_failure_by = NEW.claimant,
-			       code_hash = CASE WHEN t.failures + 1 >= robot_registry.transfer_code_attempts() THEN NULL
-			                        ELSE t.code_hash END
-			 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id;
+			   SET failures = t.failures + 1, last_failure_at = now(), last_failure_by = NEW.claimant
+			 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id
+			   AND t.robot_id OPERATOR(@extschema@.=) (
+			       SELECT f.robot_id FROM robot_registry.transfer_codes f
+			        WHERE f.robot_id OPERATOR(@extschema@.=) NEW.robot_id FOR UPDATE SKIP LOCKED);
 		END IF;
 	END IF;
 	NEW.code_hash := NULL;

@@ -28,12 +28,18 @@
 -- then, and they counted when they were filed; their holder is unknown
 -- (NULL), and each such robot counts as its own holder below.
 --
--- A crossing also needs more than one party's word: the robots counted
--- were held by at least two distinct holders when reported, or at least
--- one counted report is the manufacturer's own (a maker that reports its
--- own defect has nothing to gain by it).  One party, even one that holds
--- every robot it reports, forces no recall alone; its reports still count
--- towards a crossing another party's reports complete.
+-- A crossing also needs more than one party's word: the reports counted
+-- come from at least two distinct parties (a report from before 1.5, whose
+-- party was not recorded, counts as its login's), or at least one of them
+-- is the manufacturer's own (a maker that reports its own defect has
+-- nothing to gain by it).  The issue asked for robots of two distinct
+-- holders; the reporters are counted instead, because one party can make
+-- holders at will (it sells the robots to persons, each then its own
+-- holder, or hands one to any service provider), but not parties, which
+-- only an administrator maps.  One party, even one that holds every robot
+-- it reports, forces no recall alone; its reports still count towards a
+-- crossing another party's reports complete.  The holder stamped on each
+-- report stays for the regulator's review.
 --
 -- An episode: a crossing is an obligation until it is settled, and while
 -- it is, the category is common for the model and no second crossing is
@@ -261,11 +267,11 @@ BEGIN
 	                      WHERE x.model_key = p.model_key AND x.category = p.category) l
 	 CROSS JOIN LATERAL (SELECT robot_registry.defect_settled_at(p.model_key, p.category, l.last_crossed) AS settled_at) e
 	 -- the reports with standing in the window and after the settlement:
-	 -- their robots, their holders (a report from before 1.5, whose holder
-	 -- is unknown, its robot's own), and whether the manufacturer filed one
+	 -- their robots, their reporting parties (a report from before 1.5, whose
+	 -- party is unknown, its login's), and whether the manufacturer filed one
 	 CROSS JOIN LATERAL (
 		SELECT count(DISTINCT d.robot_id) AS robots, max(d.report_id) AS last_report,
-		       count(DISTINCT coalesce(d.holder, 'robot ' || d.robot_id::text)) AS holders,
+		       count(DISTINCT coalesce(d.reporter_party, d.reported_by::text)) AS parties,
 		       coalesce(bool_or(d.reporter_kind = 'manufacturer'
 		                        AND EXISTS (SELECT 1 FROM robot_registry.actors a
 		                                     WHERE a.role_name = d.reported_by AND a.kind = 'manufacturer'
@@ -278,7 +284,7 @@ BEGIN
 		   AND d.standing) n
 	 WHERE (l.last_crossed IS NULL OR e.settled_at IS NOT NULL)
 	   AND n.robots >= t.min_robots
-	   AND (n.holders >= 2 OR n.makers_own)
+	   AND (n.parties >= 2 OR n.makers_own)
 	 ORDER BY p.model_key, p.category;
 END
 $fn$;

@@ -574,6 +574,27 @@ DELETE FROM robot_registry.defect_waivers;
 SELECT problem FROM robot_registry.verify();
 ROLLBACK;
 
+-- one party's word is not enough, however many holders its robots have:
+-- the operator holds robot 1 of model 2 and held robot 3 (now the service
+-- provider's), so both its reports stand, and the robots have two
+-- holders; with one reporting party no crossing is recorded, until the
+-- service provider, which holds robot 3, reports too
+SET ROLE regress_defect_regulator;
+INSERT INTO robot_registry.defect_thresholds (category, min_robots, window_days) VALUES ('wrist servo', 2, 30);
+SET ROLE regress_defect_operator;
+SELECT robot_id, reporter_party, holder, standing
+  FROM robot_registry.report_defect('86000100000200000000000000001', 'wrist servo', 'jerks', 'critical')
+UNION ALL
+SELECT robot_id, reporter_party, holder, standing
+  FROM robot_registry.report_defect('86000100000200000000000000003', 'wrist servo', 'jerks', 'critical');
+RESET ROLE;
+SELECT count(*) AS crossings FROM robot_registry.defect_crossings WHERE category = 'wrist servo';
+SET ROLE regress_defect_service;
+SELECT robot_id, reporter_party, holder, standing
+  FROM robot_registry.report_defect('86000100000200000000000000003', 'wrist servo', 'jerks here too');
+RESET ROLE;
+SELECT model_key, category, robots FROM robot_registry.defect_crossings WHERE category = 'wrist servo';
+
 SET client_min_messages = warning;
 DROP SCHEMA robot_registry CASCADE;
 RESET client_min_messages;

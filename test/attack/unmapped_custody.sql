@@ -36,7 +36,7 @@ SELECT is(array_agg(f::text ORDER BY f::text), NULL, 'PUBLIC executes none of cu
   FROM unnest(ARRAY['robot_registry.party_known(text)'::regprocedure,
                     'robot_registry.party_may_receive(text, robot_state, text)'::regprocedure,
                     'robot_registry.judge_claim()'::regprocedure,
-                    'robot_registry.had_private_owner(robot_id)'::regprocedure]) f
+                    'robot_registry.log_code_issued()'::regprocedure]) f
  WHERE has_function_privilege('public', f, 'EXECUTE') OR has_function_privilege(current_user, f, 'EXECUTE');
 CREATE TEMP TABLE evil_claims (robot_id robot_id, code_hash bytea, claimant name, claimant_party text, outcome text);
 SELECT throws_ok($$CREATE TRIGGER custody_claims_2_judge BEFORE INSERT ON evil_claims

@@ -195,8 +195,8 @@ SELECT is(robot_registry.passport('86000100000120260101000000001') #>> '{manufac
 SELECT is(robot_registry.passport('86000100000120260101000000001') ->> 'custodian', 'tap_robotid_service',
 	'passport: custodian');
 SELECT is(ARRAY(SELECT h ->> 'kind' FROM jsonb_array_elements(robot_registry.passport('86000100000120260101000000001') -> 'history') h),
-	ARRAY['registered', 'handed over', 'moved', 'recalled', 'received'],
-	'passport: registered, handed over, sold, recalled, received');
+	ARRAY['registered', 'handed over', 'moved', 'recalled', 'code issued', 'received'],
+	'passport: registered, handed over, sold, recalled, a transfer code issued, received');
 SELECT is((SELECT count(*)::int FROM robot_registry.custody_claims WHERE outcome = 'refused'), 1,
 	'the wrong code is a refused claim');
 SELECT is((SELECT count(*)::int FROM robot_registry.verify()), 0, 'every chain verifies');
