@@ -45,10 +45,10 @@ CREATE TABLE robot_registry.transfer_codes (
 	handed_by text NOT NULL,		-- the party that handed the robot to its private owner
 	code_hash bytea,				-- NULL: no code issued yet, or the last one was used up
 	issued_at timestamptz,
-	issued_by name,
-	failures integer NOT NULL DEFAULT 0,	-- wrong codes tried since the last issue (counted, never voiding)
-	last_failure_at timestamptz,
-	last_failure_by name
+	issued_by name
+	-- no count of wrong codes here: counting one would lock the row until
+	-- the claimant's transaction ends, and hold the right code's claim;
+	-- custody_claims keeps every claim (transfer_failures)
 );
 COMMENT ON TABLE robot_registry.transfer_codes IS 'robots held by private owners: who handed each over, and its one-time transfer code as a hash';
 

@@ -478,7 +478,7 @@ BEGIN
 			INSERT INTO robot_registry.transfer_codes AS t (robot_id, handed_by)
 			VALUES (NEW.id, OLD.custodian)
 			ON CONFLICT (robot_id) DO UPDATE
-			SET handed_by = excluded.handed_by, code_hash = NULL, issued_at = NULL, issued_by = NULL, failures = 0;
+			SET handed_by = excluded.handed_by, code_hash = NULL, issued_at = NULL, issued_by = NULL;
 		ELSIF OLD.custodian IS NULL THEN
 			UPDATE robot_registry.transfer_codes t SET code_hash = NULL
 			 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.id AND t.code_hash IS NOT NULL;

@@ -262,8 +262,7 @@ $fn$;
 COMMENT ON FUNCTION robot_registry.transfer_code(@extschema@.robot_id)
 	IS 'a one-time code that lets a party take a robot from its private owner; issued by the party that handed it over';
 
--- As the caller: an issued code is stamped, and its count of failures
--- starts again.
+-- As the caller: an issued code is stamped.
 CREATE FUNCTION robot_registry.check_transfer_issuer() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -277,7 +276,6 @@ BEGIN
 	END IF;
 	NEW.issued_at := now();
 	NEW.issued_by := current_user;
-	NEW.failures := 0;
 	RETURN NEW;
 END
 $fn$;
@@ -354,12 +352,11 @@ $fn$;
 -- second finds it used.  A right code hands the robot to the claimant's
 -- party, as an event 'received' in its log, and is used up.  A wrong or
 -- used code, a robot that is not a private owner's, and a code that is not
--- registered are all just 'refused', and lock nothing: a wrong code is
--- counted against the robot's code for the regulator only if no other
--- transaction is counting one (SKIP LOCKED), so that nobody can hold the
--- robots, or their codes, by claiming them.  A wrong code voids nothing:
--- a code has 80 random bits, and voiding would let anyone void every
--- owner's code.
+-- registered are all just 'refused', and lock and write nothing but the
+-- claim itself (custody_claims, which transfer_failures counts for the
+-- regulator), so that nobody can hold the robots, or their codes, by
+-- claiming them.  A wrong code voids nothing: a code has 80 random bits,
+-- and voiding would let anyone void every owner's code.
 CREATE FUNCTION robot_registry.judge_claim() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
@@ -388,15 +385,6 @@ BEGIN
 		NEW.outcome := 'received';
 	ELSE
 		NEW.outcome := 'refused';
-		IF robot.id IS NOT NULL AND robot.custodian IS NULL AND code.robot_id IS NOT NULL
-		   AND code.code_hash IS DISTINCT FROM NEW.code_hash THEN
-			UPDATE robot_registry.transfer_codes t
-			   SET failures = t.failures + 1, last_failure_at = now(), last_failure_by = NEW.claimant
-			 WHERE t.robot_id OPERATOR(@extschema@.=) NEW.robot_id
-			   AND t.robot_id OPERATOR(@extschema@.=) (
-			       SELECT f.robot_id FROM robot_registry.transfer_codes f
-			        WHERE f.robot_id OPERATOR(@extschema@.=) NEW.robot_id FOR UPDATE SKIP LOCKED);
-		END IF;
 	END IF;
 	NEW.code_hash := NULL;
 	RETURN NEW;

@@ -144,7 +144,7 @@ BEGIN
 		-- custody (42_custody.sql): transfer codes are issued by the party
 		-- that handed a robot over, claimed by the receiving party; hand-overs
 		-- check the receiving party
-		'SELECT (robot_id, handed_by, issued_at, issued_by, failures, last_failure_at, last_failure_by), UPDATE (code_hash) ON robot_registry.transfer_codes',
+		'SELECT (robot_id, handed_by, issued_at, issued_by), UPDATE (code_hash) ON robot_registry.transfer_codes',
 		'SELECT, INSERT (robot_id, code_hash) ON robot_registry.custody_claims',
 		-- waivers: the regulator's alone, by their policies (65_defects.sql)
 		'SELECT, INSERT (crossing_id, reason) ON robot_registry.defect_waivers',
