@@ -396,9 +396,10 @@ BEGIN
 		PERFORM robot_registry.check_trigger(TG_RELID, TG_NAME, 'robot_registry.robots', expected);
 	END IF;
 	-- the keys the registry writes itself are never taken from the caller:
-	-- a caller's "custody" would claim a holder the robot never had
+	-- a caller's "custody" would claim a holder the robot never had, its
+	-- "refurbished_from" a source the robot was not rebuilt from
 	detail := coalesce(nullif(current_setting('robot_registry.detail', true), '')::jsonb, '{}')
-	          - ARRAY['custody', 'changed', 'administrator'];
+	          - ARRAY['custody', 'changed', 'administrator', 'refurbished_from'];
 	IF TG_LEVEL = 'STATEMENT' THEN
 		-- Chained here in one statement, not by events_chain row by row (it
 		-- fires only for an event that comes without its hash), and hashed
